@@ -1,0 +1,1 @@
+"""PostDesk's core: documents, site, parsing, rules, rendering. Never imports Qt."""
