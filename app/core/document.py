@@ -1,0 +1,457 @@
+"""A post's bytes as a lossless document: front matter + body.
+
+The bytes are decoded once; a BOM, the newline style (even mixed), the front-matter
+delimiters and every byte of the body are kept. Everything PostDesk reads works on
+`Document.text`, the normalised text (no BOM, `\\n` newlines); everything it writes
+goes through `with_edits()` or `with_field()`, which map offsets back onto the
+original text so that only what changed changes.
+
+Front matter is split here rather than by python-frontmatter, which strips the body,
+misses front matter behind a BOM and rewrites CRLF as LF. Its YAML is read with
+ruamel.yaml's round-trip loader; a field edit re-dumps only that field, styled like
+the value it replaces (or like its siblings), and splices it into the original text.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    PlainScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
+
+from .findings import Edit, Text
+
+BOM = b"\xef\xbb\xbf"
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+
+class DocumentError(Exception):
+    """Why a file cannot be read as a post. `code` is the rule that reports it."""
+
+    def __init__(self, code: str, message: Text, line: int = 1, col: int | None = None):
+        super().__init__(message.en)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096
+    y.allow_unicode = True
+    return y
+
+
+def guess_encoding(raw: bytes) -> str | None:
+    """Name the likely encoding of bytes that are not UTF-8, or None for binary."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = raw[:4096]
+    if sample and sample.count(b"\x00") * 4 >= len(sample):
+        # Every other byte zero: UTF-16 text without a BOM.
+        evens, odds = sample[0::2].count(0), sample[1::2].count(0)
+        if max(evens, odds) * 2 >= len(sample) // 2 and min(evens, odds) == 0:
+            return "UTF-16"
+    if b"\x00" in sample:
+        return None
+    for name, codec in (("Shift_JIS", "cp932"), ("EUC-JP", "euc_jp"), ("ISO-2022-JP", "iso2022_jp")):
+        try:
+            raw.decode(codec)
+            return name
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def decode(raw: bytes) -> tuple[str, bool]:
+    """UTF-8 text (BOM removed) and whether there was a BOM; DocumentError otherwise."""
+    bom = raw.startswith(BOM)
+    body = raw[len(BOM):] if bom else raw
+    if b"\x00" not in body[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return body.decode("utf-8"), bom
+        except UnicodeDecodeError:
+            pass
+    enc = guess_encoding(raw)
+    if enc:
+        msg = Text(f"UTF-8 のテキストではありません（{enc} と思われます）。UTF-8 で保存し直してください。",
+                   f"Not UTF-8 text (looks like {enc}). Save it again as UTF-8.")
+    else:
+        msg = Text("テキストファイルではありません（バイナリ）。", "Not a text file (binary data).")
+    raise DocumentError("PD500", msg)
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """Line tables for mapping normalised offsets onto the original text."""
+
+    norm_starts: tuple[int, ...]
+    src_starts: tuple[int, ...]
+
+
+def _split_source(source: str) -> tuple[str, _Lines, str]:
+    pieces = source.split("\n")
+    norm_starts, src_starts = [], []
+    norm_parts = []
+    n = s = 0
+    crlf = lf = 0
+    for i, piece in enumerate(pieces):
+        norm_starts.append(n)
+        src_starts.append(s)
+        last = i == len(pieces) - 1
+        if not last and piece.endswith("\r"):
+            crlf += 1
+            stripped = piece[:-1]
+        else:
+            lf += 0 if last else 1
+            stripped = piece
+        norm_parts.append(stripped)
+        n += len(stripped) + 1
+        s += len(piece) + 1
+    newline = "\r\n" if crlf > lf else "\n"
+    return "\n".join(norm_parts), _Lines(tuple(norm_starts), tuple(src_starts)), newline
+
+
+def plain(value: Any) -> Any:
+    """ruamel's round-trip types as plain Python values."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, ScalarString):
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
+@dataclass
+class FrontMatter:
+    open_line: int  # 1-based file line of the opening `---`
+    close_line: int  # 1-based file line of the closing delimiter
+    yaml_text: str  # normalised text between the delimiters
+    data: CommentedMap | None  # None when the YAML does not parse
+
+    def key_lines(self) -> dict[str, tuple[int, int]]:
+        """Each top-level key's 1-based file lines (start, end); trailing blank and
+        comment lines stay outside so that editing a key never touches them."""
+        if self.data is None:
+            return {}
+        yaml_lines = self.yaml_text.split("\n")
+        starts = sorted((self.data.lc.key(k)[0], str(k)) for k in self.data)
+        result = {}
+        for i, (start, key) in enumerate(starts):
+            end = starts[i + 1][0] - 1 if i + 1 < len(starts) else len(yaml_lines) - 1
+            while end > start and (not yaml_lines[end].strip() or yaml_lines[end].lstrip().startswith("#")):
+                end -= 1
+            result[key] = (self.open_line + 1 + start, self.open_line + 1 + end)
+        return result
+
+
+class Document:
+    """An immutable post. `with_*` methods return a new Document."""
+
+    def __init__(self, source: str, *, bom: bool = False, path: Path | None = None):
+        self.path = Path(path) if path is not None else None
+        self.bom = bom
+        self.source = source
+        self.text, self._lines, self.newline = _split_source(source)
+        self.problem: DocumentError | None = None
+        self.front_matter: FrontMatter | None = None
+        self.body = self.text
+        self.body_line = 1
+        self._split_front_matter()
+
+    # -- construction -------------------------------------------------------
+    @classmethod
+    def from_bytes(cls, raw: bytes, path: Path | str | None = None) -> "Document":
+        """Decode bytes. Raises DocumentError (PD500) for binary or non-UTF-8 data."""
+        text, bom = decode(raw)
+        return cls(text, bom=bom, path=Path(path) if path else None)
+
+    @classmethod
+    def load(cls, path: Path | str) -> "Document":
+        path = Path(path)
+        return cls.from_bytes(path.read_bytes(), path)
+
+    def to_bytes(self) -> bytes:
+        return (BOM if self.bom else b"") + self.source.encode("utf-8")
+
+    def save(self, path: Path | str | None = None) -> Path:
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("no path to save to")
+        atomic_write(target, self.to_bytes())
+        return target
+
+    # -- front matter -------------------------------------------------------
+    def _split_front_matter(self) -> None:
+        lines = self.text.split("\n")
+        if not lines or not _FENCE.match(lines[0]):
+            self.problem = DocumentError(
+                "PD501", Text("フロントマターがありません（先頭行が --- ではありません）。",
+                              "No front matter (the first line is not ---)."))
+            return
+        close = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i])), None)
+        if close is None:
+            self.problem = DocumentError(
+                "PD501", Text("フロントマターが閉じられていません（終わりの --- がありません）。",
+                              "The front matter is not closed (no closing ---)."))
+            return
+        yaml_text = "\n".join(lines[1:close])
+        self.body_line = close + 2
+        self.body = "\n".join(lines[close + 1:])
+        data = None
+        try:
+            loaded = _yaml().load(yaml_text) if yaml_text.strip() else CommentedMap()
+            if isinstance(loaded, CommentedMap):
+                data = loaded
+            else:
+                self.problem = DocumentError(
+                    "PD502", Text("フロントマターが「キー: 値」の形になっていません。",
+                                  "The front matter is not a mapping of keys to values."), line=2)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            yline = mark.line if mark else 0
+            col = mark.column if mark else 0
+            what = (exc.problem or exc.context or "").strip()
+            self.problem = DocumentError(
+                "PD502",
+                Text(f"フロントマターの YAML が読めません（{yline + 1} 行 {col + 1} 列: {what}）。",
+                     f"The front matter YAML does not parse (line {yline + 1}, column {col + 1}: {what})."),
+                line=yline + 2, col=col)
+        except YAMLError as exc:  # errors without a position
+            self.problem = DocumentError(
+                "PD502", Text(f"フロントマターの YAML が読めません: {exc}", f"The front matter YAML does not parse: {exc}"), line=2)
+        self.front_matter = FrontMatter(1, close + 1, yaml_text, data)
+
+    @property
+    def data(self) -> CommentedMap | None:
+        return self.front_matter.data if self.front_matter else None
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The front matter as plain Python values ({} when it cannot be read)."""
+        return plain(self.data) if self.data is not None else {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        data = self.data
+        if data is None or key not in data:
+            return default
+        return plain(data[key])
+
+    def field_lines(self, key: str) -> tuple[int, int] | None:
+        """1-based file lines of a top-level key, or None."""
+        fm = self.front_matter
+        return fm.key_lines().get(key) if fm else None
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    # -- offsets ------------------------------------------------------------
+    def offset(self, line: int, col: int = 0) -> int:
+        """Offset into `text` of a 1-based line and 0-based column."""
+        starts = self._lines.norm_starts
+        line = max(1, min(line, len(starts)))
+        return starts[line - 1] + col
+
+    def line_of(self, offset: int) -> int:
+        """1-based line holding an offset into `text`."""
+        return bisect_right(self._lines.norm_starts, offset)
+
+    def _to_source(self, offset: int) -> int:
+        i = bisect_right(self._lines.norm_starts, offset) - 1
+        return self._lines.src_starts[i] + (offset - self._lines.norm_starts[i])
+
+    # -- editing ------------------------------------------------------------
+    def with_edits(self, edits: Iterable[Edit]) -> "Document":
+        """Apply non-overlapping edits (offsets into `text`); returns a new Document.
+
+        Inserted newlines take the document's newline style; bytes outside the edits
+        are untouched. Overlapping edits: the later-starting one is dropped.
+        """
+        ordered = sorted(set(edits))
+        kept: list[Edit] = []
+        for e in ordered:
+            if not (0 <= e.start <= e.end <= len(self.text)):
+                raise ValueError(f"edit out of range: {e}")
+            if kept and e.start < kept[-1].end:
+                continue
+            kept.append(e)
+        if not kept:
+            return self
+        out, pos = [], 0
+        for e in kept:
+            s, t = self._to_source(e.start), self._to_source(e.end)
+            out.append(self.source[pos:s])
+            out.append(e.text.replace("\n", self.newline) if self.newline != "\n" else e.text)
+            pos = t
+        out.append(self.source[pos:])
+        return Document("".join(out), bom=self.bom, path=self.path)
+
+    def with_text(self, text: str) -> "Document":
+        """A document holding `text` (normalised newlines), written back in this
+        document's newline style and BOM. Used by the editor, which holds `\\n` text."""
+        if text == self.text:
+            return self
+        source = text.replace("\n", self.newline) if self.newline != "\n" else text
+        return Document(source, bom=self.bom, path=self.path)
+
+    def with_field(self, key: str, value: Any) -> "Document":
+        """Set a top-level front-matter field, changing only its line(s).
+
+        A string keeps the quoting the field had; a list keeps its flow or block
+        style and its items' quoting; a new field takes its siblings' style and goes
+        after the last key. Setting a field to its current value changes nothing.
+        """
+        fm = self.front_matter
+        if fm is None or fm.data is None:
+            raise self.problem or DocumentError("PD501", Text("フロントマターがありません。", "No front matter."))
+        data = fm.data
+        if key in data and plain(data[key]) == plain(value) and type(plain(value)) is type(plain(data[key])):
+            return self
+        styled = _style_like(data.get(key), value, data)
+        dumped = _dump_field(key, styled, fm.yaml_text)
+        lines = self.text.split("\n")
+        span = fm.key_lines().get(key)
+        if span is not None:
+            first, last = span
+            old_first = lines[first - 1]
+            comment = _trailing_comment(old_first) if first == last else ""
+            if comment and len(dumped) == 1:
+                dumped = [dumped[0] + comment]
+            start, end = self.offset(first), self.offset(last) + len(lines[last - 1])
+            return self.with_edits([Edit(start, end, "\n".join(dumped))])
+        # A new key: after the last key (before any trailing comments of the block).
+        spans = fm.key_lines()
+        after = max((e for _, e in spans.values()), default=fm.open_line)
+        pos = self.offset(after) + len(lines[after - 1])
+        return self.with_edits([Edit(pos, pos, "\n" + "\n".join(dumped))])
+
+    def with_field_yaml(self, key: str, yaml_value: str) -> "Document":
+        """Set a field from a YAML snippet (`[a, b]` is a list, `12` a number)."""
+        return self.with_field(key, parse_yaml_value(yaml_value))
+
+    def without_field(self, key: str) -> "Document":
+        span = self.field_lines(key)
+        if span is None:
+            return self
+        first, last = span
+        lines = self.text.split("\n")
+        return self.with_edits([Edit(self.offset(first), self.offset(last) + len(lines[last - 1]) + 1, "")])
+
+
+def parse_yaml_value(yaml_value: str) -> Any:
+    try:
+        return plain(YAML(typ="safe", pure=True).load(yaml_value))
+    except YAMLError as exc:
+        raise ValueError(f"not a YAML value: {yaml_value!r} ({exc})") from exc
+
+
+_COMMENT = re.compile(r"""\s+#[^'"]*$""")
+
+
+def _trailing_comment(line: str) -> str:
+    m = _COMMENT.search(line)
+    return m.group(0) if m else ""
+
+
+def _string_style(old: Any, siblings: CommentedMap) -> type:
+    if isinstance(old, ScalarString):
+        return type(old)
+    if isinstance(old, str):
+        return PlainScalarString
+    quoted = [v for v in siblings.values() if isinstance(v, (DoubleQuotedScalarString, SingleQuotedScalarString))]
+    if quoted:
+        return type(quoted[0])
+    return PlainScalarString
+
+
+def _style_like(old: Any, value: Any, siblings: CommentedMap) -> Any:
+    value = plain(value)
+    if isinstance(value, str):
+        kind = _string_style(old, siblings)
+        return str(value) if kind is PlainScalarString else kind(value)
+    if isinstance(value, list):
+        if isinstance(old, CommentedSeq):
+            flow = old.fa.flow_style()
+            item_model = old[0] if len(old) else None
+        else:
+            flow = not any(isinstance(v, CommentedSeq) and not v.fa.flow_style() for v in siblings.values())
+            item_model = None
+        seq = CommentedSeq(_style_like(item_model, v, siblings) for v in value)
+        if flow:
+            seq.fa.set_flow_style()
+        else:
+            seq.fa.set_block_style()
+        return seq
+    if isinstance(value, dict):
+        m = CommentedMap()
+        for k, v in value.items():
+            m[k] = _style_like(None, v, siblings)
+        return m
+    return value
+
+
+_SEQ_ITEM = re.compile(r"^(\s*)- ")
+
+
+def _dump_field(key: str, value: Any, yaml_text: str) -> list[str]:
+    y = _yaml()
+    offset = next((len(m.group(1)) for m in map(_SEQ_ITEM.match, yaml_text.split("\n")) if m), 2)
+    y.indent(mapping=2, sequence=offset + 2, offset=offset)
+    m = CommentedMap()
+    m[key] = value
+    buf = io.StringIO()
+    y.dump(m, buf)
+    return buf.getvalue().rstrip("\n").split("\n")
+
+
+def atomic_write(path: Path | str, data: bytes) -> None:
+    """Write bytes so that a crash leaves either the old file or the new one.
+
+    A temporary file in the same folder is written, flushed to disk and renamed over
+    the target; the target's permissions are kept.
+    """
+    path = Path(path)
+    mode = None
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
