@@ -178,9 +178,24 @@ def _kramdown_blocks(state: StateCore) -> None:
     """Reshape markdown-it's block tokens where kramdown parses blocks differently."""
     lines: list[str] = state.env.get("source_lines") or state.src.split("\n")
     tokens = state.tokens
+    _merge_bullet_lists(tokens)
     _span_html_blocks_to_paragraphs(tokens)
     _setext_needs_boundary(tokens, lines)
     state.tokens = _apply_block_ials(tokens, lines, state.env.get("list_ial_lines", set()))
+
+
+def _merge_bullet_lists(tokens: list[Token]) -> None:
+    """`-`, `*` and `+` items are one list in kramdown; CommonMark starts a new list per marker."""
+    i = 1
+    while i < len(tokens):
+        if (tokens[i].type == "bullet_list_open" and tokens[i - 1].type == "bullet_list_close"
+                and tokens[i].level == tokens[i - 1].level):
+            opener = _opener_of(tokens[:i], tokens[i - 1])
+            if opener is not None and opener.map and tokens[i].map:
+                opener.map = [opener.map[0], tokens[i].map[1]]
+            del tokens[i - 1:i + 1]
+            continue
+        i += 1
 
 
 def _span_html_blocks_to_paragraphs(tokens: list[Token]) -> None:
@@ -213,8 +228,9 @@ def _setext_needs_boundary(tokens: list[Token], lines: list[str]) -> None:
         if tok.type != "heading_open" or tok.markup not in ("-", "=") or not tok.map:
             continue
         inline = tokens[i + 1]
-        prev = _previous_sibling(tokens, i)
-        glued = prev is not None and prev.map is not None and prev.map[1] == tok.map[0]
+        above = lines[tok.map[0] - 1] if 0 < tok.map[0] <= len(lines) else ""
+        glued = (_previous_sibling(tokens, i) is not None and above.strip() != ""
+                 and not _IAL_LINE.match(above))
         if "\n" not in inline.content and not glued:
             continue
         tok.type, tok.tag, tok.markup = "paragraph_open", "p", ""

@@ -33,6 +33,9 @@ PD_PARITY = {}
 Jekyll::Hooks.register :documents, :post_convert do |doc|
   PD_PARITY[doc.relative_path] = {"html" => doc.content, "url" => doc.url}
 end
+Jekyll::Hooks.register :pages, :post_convert do |page|
+  PD_PARITY["page:" + page.relative_path] = {"html" => page.content, "url" => page.url}
+end
 Jekyll::Hooks.register :site, :post_write do |site|
   File.write(ENV.fetch("PD_PARITY_OUT"), JSON.generate(PD_PARITY))
 end
@@ -113,6 +116,10 @@ def build_with_jekyll(files: list[Path], workdir: Path) -> JekyllBuild:
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, src / rel)
         placed[rel] = post_id(path)
+    for page in ("contact.md", "services.md"):  # targets of `{% link %}` in the probe
+        sample = REPO / "content" / page
+        if sample.exists():
+            shutil.copyfile(sample, src / page)
     for layout in layouts:
         (src / "_layouts" / f"{layout}.html").write_text("{{ content }}", encoding="utf-8")
     out = workdir / "parity.json"
@@ -124,7 +131,9 @@ def build_with_jekyll(files: list[Path], workdir: Path) -> JekyllBuild:
     data = json.loads(out.read_text(encoding="utf-8"))
     build = JekyllBuild({}, {})
     for rel, item in data.items():
-        if rel in placed:
+        if rel.startswith("page:"):
+            build.urls[rel] = item["url"]
+        elif rel in placed:
             build.html[placed[rel]] = item["html"]
             build.urls[placed[rel]] = item["url"]
     return build
@@ -145,12 +154,13 @@ class ParitySite:
         self.root = REPO
         self.jekyll_config = config
         self._by_stem = {Path(pid).stem: url for pid, url in build.urls.items()}
+        self._pages = {pid[len("page:"):]: url for pid, url in build.urls.items() if pid.startswith("page:")}
 
     def post_url(self, stem: str) -> str | None:
         return self._by_stem.get(stem)
 
     def url_for_path(self, relpath: str) -> str | None:
-        return None
+        return self._pages.get(relpath)
 
 
 def render_post(path: Path, site: Any = None) -> str:
