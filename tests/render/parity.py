@@ -91,6 +91,8 @@ class JekyllBuild:
 
     html: dict[str, str]
     urls: dict[str, str]
+    sources: dict[str, str]
+    """The text Jekyll was given, per post: render this, not the live file (it may be edited)."""
 
 
 def build_with_jekyll(files: list[Path], workdir: Path) -> JekyllBuild:
@@ -105,6 +107,7 @@ def build_with_jekyll(files: list[Path], workdir: Path) -> JekyllBuild:
     (src / "_config.yml").write_text(yaml.safe_dump(jekyll_config(), allow_unicode=True), encoding="utf-8")
     layouts = {"default", "post", "page"}
     placed: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for n, path in enumerate(files):
         fields, _body, _line = split_front_matter(path.read_text(encoding="utf-8-sig"))
         if isinstance(fields.get("layout"), str):
@@ -114,8 +117,10 @@ def build_with_jekyll(files: list[Path], workdir: Path) -> JekyllBuild:
             else f"2026-01-01-{path.name}"
         rel = f"g{n:03d}/{kind}/{name}"
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, src / rel)
+        text = path.read_bytes()
+        (src / rel).write_bytes(text)
         placed[rel] = post_id(path)
+        sources[post_id(path)] = text.decode("utf-8-sig")
     for page in ("contact.md", "services.md"):  # targets of `{% link %}` in the probe
         sample = REPO / "content" / page
         if sample.exists():
@@ -129,7 +134,7 @@ def build_with_jekyll(files: list[Path], workdir: Path) -> JekyllBuild:
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"jekyll build failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     data = json.loads(out.read_text(encoding="utf-8"))
-    build = JekyllBuild({}, {})
+    build = JekyllBuild({}, {}, sources)
     for rel, item in data.items():
         if rel.startswith("page:"):
             build.urls[rel] = item["url"]
@@ -163,11 +168,11 @@ class ParitySite:
         return self._pages.get(relpath)
 
 
-def render_post(path: Path, site: Any = None) -> str:
-    """PostDesk's HTML for a post, in Jekyll-comparison mode."""
+def render_post(text: str, site: Any = None) -> str:
+    """PostDesk's HTML for a post's text, in Jekyll-comparison mode."""
     from app.core.markdown import tokenize
     from app.core.render import render_html
-    fields, body, line = split_front_matter(path.read_text(encoding="utf-8-sig"))
+    fields, body, line = split_front_matter(text)
     tokens, env = tokenize(body, fields, site)
     return render_html(tokens, env, body_line=line).html
 

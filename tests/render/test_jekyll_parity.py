@@ -36,7 +36,7 @@ def parity_site(jekyll_build) -> parity.ParitySite:
 def test_post_renders_as_jekyll_does(post: Path, jekyll_build, parity_site) -> None:
     pid = parity.post_id(post)
     assert pid in jekyll_build.html, f"Jekyll did not build {pid}"
-    result = parity.compare(pid, jekyll_build.html[pid], parity.render_post(post, parity_site))
+    result = parity.compare(pid, jekyll_build.html[pid], parity.render_post(jekyll_build.sources[pid], parity_site))
     assert not result.differences, (
         f"{len(result.differences)} of {result.total} blocks differ from Jekyll:\n"
         + "\n".join(result.differences))
