@@ -115,12 +115,15 @@ def collapse(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
-def mask_code_and_urls(line: str) -> str:
+def mask_code_and_urls(line: str, fill: str = " ", urls: bool = True) -> str:
     """The line with inline code spans and URLs blanked out (same length), so that
-    column-based checks see only prose."""
+    column-based checks see only prose. `fill` is the blanking character (a rule that
+    must tell a real space from a blanked one passes another); `urls=False` blanks
+    code spans only (for rules that read the URLs themselves)."""
     def blank(m: re.Match) -> str:
-        return " " * len(m.group(0))
-    return _URL.sub(blank, _INLINE_CODE.sub(blank, line))
+        return fill * len(m.group(0))
+    masked = _INLINE_CODE.sub(blank, line)
+    return _URL.sub(blank, masked) if urls else masked
 
 
 class ParsedPost:
