@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
+from math import floor
 from typing import Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -381,6 +383,14 @@ class ParsedPost:
                            for t in b.tokens if t.type == "inline")
             total += sum(1 for ch in text if not ch.isspace())
         return total
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read: `readable_chars` at `reading_speed_cpm`, rounded half up
+        (2.5 → 3, as editors expect; Python's round() would give 2). Exact
+        arithmetic, so a value of exactly x.5 always rounds up. PD507 and the form
+        editor both use this one count."""
+        return floor(Fraction(self.readable_chars) / Fraction(self.config["reading_speed_cpm"]) + Fraction(1, 2))
 
     @property
     def category(self) -> str | None:

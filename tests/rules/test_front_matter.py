@@ -7,18 +7,18 @@ only its own field's line.
 from __future__ import annotations
 
 import difflib
-from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from app.core import catalogue
+from app.core.config import Config
 from app.core.document import Document
 from app.core.engine import Engine
 from app.core.findings import Severity
 from app.core.parse import ParsedPost
 from app.core.rules import REGISTRY
-from app.core.rules.front_matter import closest_term, normalize_term, round_half_up
+from app.core.rules.front_matter import closest_term, normalize_term
 from app.core.site import Site
 
 from .harness import CLEAN_POST, POST_NAME, check_text, fix_text, lines_of, make_site, only
@@ -431,9 +431,14 @@ def test_field_length_does_not_fire(tmp_path, key, value):
 # -- PD507 -------------------------------------------------------------------
 
 
-def test_round_half_up():
-    assert [round_half_up(Fraction(n, 2)) for n in (1, 3, 5, 7)] == [1, 2, 3, 4]  # round() gives 0, 2, 2, 4
-    assert round_half_up(Fraction(1124, 450)) == 2 and round_half_up(Fraction(1125, 450)) == 3
+@pytest.mark.parametrize("chars,cpm,minutes", [
+    (1, 2, 1), (3, 2, 2), (5, 2, 3), (7, 2, 4),  # x.5 rounds up; round() would give 0, 2, 2, 4
+    (1124, 450, 2), (1125, 450, 3), (1125, 450.0, 3), (0, 450, 0),
+])
+def test_reading_minutes_round_half_up(chars, cpm, minutes):
+    config = Config({"reading_speed_cpm": cpm})
+    post = ParsedPost(Document("---\ntitle: x\n---\n\n" + "字" * chars + "\n"), config)
+    assert post.readable_chars == chars and post.reading_minutes == minutes
 
 
 def post_with_chars(n: int, reading_time: int, footer: str = "") -> str:

@@ -17,7 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from math import floor
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
@@ -123,18 +122,6 @@ def normalize_term(term: str) -> str:
     """A category or tag as compared: NFKC, case folded, whitespace removed, so that
     `ROI 分析`, `ＲＯＩ分析` and `roi分析` are all `roi分析`."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(term))).casefold()
-
-
-def round_half_up(value: Fraction) -> int:
-    """Round as editors do (2.5 → 3), not as Python's round() does (2.5 → 2)."""
-    return floor(value + Fraction(1, 2))
-
-
-def reading_minutes(ctx: Context) -> int:
-    """Minutes to read the post: its readable characters at `reading_speed_cpm`,
-    rounded half up. Exact arithmetic, so x.5 always rounds up."""
-    cpm = ctx.config["reading_speed_cpm"]
-    return round_half_up(Fraction(ctx.post.readable_chars) / Fraction(cpm))
 
 
 # -- PD503 ----------------------------------------------------------------------
@@ -421,7 +408,7 @@ def reading_time(ctx: Context) -> Iterator[Finding]:
     value = ctx.doc.get("reading_time")
     if not isinstance(value, int) or isinstance(value, bool):
         return  # absent (not asked for) or not a whole number (PD504)
-    minutes = reading_minutes(ctx)
+    minutes = ctx.post.reading_minutes
     if abs(value - minutes) <= max(1, Fraction(minutes, 5)):
         return
     first, last = ctx.doc.field_lines("reading_time")
