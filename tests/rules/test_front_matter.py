@@ -30,6 +30,7 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules" / "front_matter"
 DAMAGED = (FIXTURES / "damaged.md").read_text(encoding="utf-8")
 TAXONOMY = (FIXTURES / "config.yml").read_text(encoding="utf-8")
 MY_CODES = [f"PD5{n:02d}" for n in range(10)]
+DRAFT = "_drafts/sample-post.md"
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -237,6 +238,14 @@ def test_missing_field_one_finding_per_field(tmp_path):
 ])
 def test_missing_field_does_not_fire(tmp_path, key, line):
     assert lines_of(check_text(tmp_path, with_field(CLEAN_POST, key, line)), "PD503") == []
+
+
+def test_missing_field_draft_needs_no_date(tmp_path):
+    """Publishing a draft sets its date; every other required field is still asked for."""
+    post = with_field(with_field(CLEAN_POST, "date", None), "author", None)
+    findings = only(check_text(tmp_path, post, name=DRAFT), "PD503")
+    assert [f.message.en for f in findings] == ["Required field `author` is missing."]
+    assert lines_of(check_text(tmp_path, with_field(CLEAN_POST, "date", None)), "PD503") == [1]
 
 
 def test_missing_field_zero_and_false_are_values(tmp_path):
@@ -553,9 +562,6 @@ def test_share_image_fix(tmp_path):
     after = fix_text(tmp_path, before, "PD508", files={OTHER_IMAGE: b"png"})
     assert after == CLEAN_POST
     assert changed_lines(before, after) == [10]
-
-
-DRAFT = "_drafts/sample-post.md"
 
 
 @pytest.mark.parametrize("value,fires", [

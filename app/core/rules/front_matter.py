@@ -131,14 +131,17 @@ def normalize_term(term: str) -> str:
       title=Text("必須の項目がないか、空です", "A required field is missing or empty"),
       description=Text(
           "`front_matter.required` に挙げた項目がフロントマターにないか、空（空文字、空のリスト、null）です。"
-          "項目がないときはフロントマターの先頭行、空のときはその項目の行で報告します。",
+          "項目がないときはフロントマターの先頭行、空のときはその項目の行で報告します。"
+          "下書きの `date` は公開時に設定されるので対象外です。",
           "A field listed in `front_matter.required` is absent from the front matter, or empty (blank "
           "text, an empty list, null). Reported on the front matter's first line when absent, on the "
-          "key's line when empty."),
+          "key's line when empty. A draft's `date` is not asked for: publishing the draft sets it."),
       example='---\nlayout: post\ntitle: ""\n---\n', needs_front_matter=True)
 def missing_field(ctx: Context) -> Iterator[Finding]:
     data = ctx.doc.data
     for key in ctx.config.required:
+        if key == "date" and is_draft(ctx) and is_empty(ctx.doc.get(key)):
+            continue  # publishing a draft sets its date
         if key not in data:
             yield ctx.finding(key_line(ctx, key), Text(
                 f"必須の項目「{key}」がありません。", f"Required field `{key}` is missing."))
