@@ -309,18 +309,18 @@ def _apply_block_ials(tokens: list[Token], lines: list[str], list_ial: set[int])
             out.append(tok)
             i += 1
             continue
-        pieces = _split_on_ials(tokens[i + 1], tok)
+        pieces = _split_on_ials(tokens[i + 1], tok, list_ial)
         if pieces is None:
             out.append(tok)
             i += 1
             continue
-        for lead_attrs, para in pieces:
+        for lead_attrs, para, line in pieces:
             if para:
                 if lead_attrs:
                     _set_attrs(para[0], lead_attrs)
                 out.extend(para)
             elif lead_attrs:
-                target = _ial_target(out, tok, lines, list_ial)
+                target = _ial_target(out, tok, line, list_ial)
                 if target is not None:
                     _set_attrs(target, lead_attrs)
                 else:
@@ -329,13 +329,18 @@ def _apply_block_ials(tokens: list[Token], lines: list[str], list_ial: set[int])
     return out
 
 
-def _split_on_ials(inline: Token, p_open: Token) -> list[tuple[dict[str, str], list[Token]]] | None:
-    """Cut a paragraph at its IAL lines: [(attrs, paragraph tokens)], attrs for the part above."""
+def _split_on_ials(inline: Token, p_open: Token, list_ial: set[int]
+                   ) -> list[tuple[dict[str, str], list[Token], int]] | None:
+    """Cut a paragraph at its IAL lines: [(attrs, paragraph tokens or [], line of the IAL)].
+
+    The attrs of a piece with tokens belong to that paragraph; a piece without tokens
+    is an IAL that belongs elsewhere (the block above, the list it ends, the next block).
+    """
     content_lines = inline.content.split("\n")
     if not any(_IAL_LINE.match(x) for x in content_lines):
         return None
     start = p_open.map[0] if p_open.map else 0
-    pieces: list[tuple[dict[str, str], list[Token]]] = []
+    pieces: list[tuple[dict[str, str], list[Token], int]] = []
     chunk: list[str] = []
     chunk_start = start
     for n, line in enumerate(content_lines):
@@ -348,35 +353,38 @@ def _split_on_ials(inline: Token, p_open: Token) -> list[tuple[dict[str, str], l
         attrs = parse_attribute_list(m.group(1))
         if chunk:
             para = _paragraph("\n".join(chunk), [chunk_start, start + n + 1], p_open.level)
-            pieces.append((attrs, para))
             chunk = []
-        elif pieces and pieces[-1][1]:
+            if start + n in list_ial:  # the IAL ends the list around this item
+                pieces.append(({}, para, start + n))
+                pieces.append((attrs, [], start + n))
+            else:
+                pieces.append((attrs, para, start + n))
+        elif pieces and pieces[-1][1] and start + n not in list_ial:
             _set_attrs(pieces[-1][1][0], attrs)
         else:
-            pieces.append((attrs, []))
+            pieces.append((attrs, [], start + n))
     if chunk:
         end = p_open.map[1] if p_open.map else start + len(content_lines)
-        pieces.append(({}, _paragraph("\n".join(chunk), [chunk_start, end], p_open.level)))
+        pieces.append(({}, _paragraph("\n".join(chunk), [chunk_start, end], p_open.level), end))
     return pieces
 
 
-def _ial_target(out: list[Token], p_open: Token, lines: list[str], list_ial: set[int]) -> Token | None:
-    """The block a stand-alone IAL paragraph belongs to, or None for "the next block"."""
-    line = p_open.map[0] if p_open.map else -1
+def _ial_target(out: list[Token], p_open: Token, line: int, list_ial: set[int]) -> Token | None:
+    """The block a stand-alone IAL belongs to, or None for "the next block"."""
     if line in list_ial:
         for tok in reversed(out):
-            if tok.type in ("bullet_list_open", "ordered_list_open") and tok.level <= p_open.level:
+            if tok.type in ("bullet_list_open", "ordered_list_open") and tok.level < p_open.level:
                 return tok
     for tok in reversed(out):
         if tok.level < p_open.level:
             return None
         if tok.level == p_open.level and tok.nesting == -1:
             opener = _opener_of(out, tok)
-            if opener is not None and opener.map and opener.map[1] == line:
+            if opener is not None and opener.map and opener.map[1] == p_open.map[0]:
                 return opener
             return None
         if tok.level == p_open.level and tok.nesting == 0 and tok.map:
-            return tok if tok.map[1] == line else None
+            return tok if tok.map[1] == p_open.map[0] else None
     return None
 
 

@@ -236,7 +236,9 @@ class _Writer:
     _th_close = _td_close = _cell_close
 
     def _inline(self, tok: Token) -> None:
-        self.out.append(render_inline(tok.children or []))
+        text = render_inline(tok.children or [])
+        if text:
+            self.out.append(text)
 
     # -- footnotes (kramdown's markup) ----------------------------------------
     def _footnote_block_open(self, tok: Token) -> None:
