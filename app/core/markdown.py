@@ -181,6 +181,7 @@ def _kramdown_blocks(state: StateCore) -> None:
     _merge_bullet_lists(tokens)
     _span_html_blocks_to_paragraphs(tokens)
     _setext_needs_boundary(tokens, lines)
+    _rules_do_not_end_paragraphs(tokens, lines)
     state.tokens = _apply_block_ials(tokens, lines, state.env.get("list_ial_lines", set()))
 
 
@@ -237,6 +238,31 @@ def _setext_needs_boundary(tokens: list[Token], lines: list[str]) -> None:
         inline.content += "\n" + lines[tok.map[1] - 1].strip()
         close = tokens[i + 2]
         close.type, close.tag, close.markup = "paragraph_close", "p", ""
+
+
+_LIST_START = re.compile(r"^ {0,3}(?:[-+*]|\d+\.)[ \t]")
+
+
+def _rules_do_not_end_paragraphs(tokens: list[Token], lines: list[str]) -> None:
+    """`***` or `___` right under a paragraph is more paragraph text in kramdown.
+
+    Only lines that start a list (`* * *`, `- - -`) end a kramdown paragraph, and then
+    they are rules; CommonMark lets any thematic break interrupt a paragraph.
+    """
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if (tok.type == "hr" and tok.map and i >= 3 and tokens[i - 1].type == "paragraph_close"
+                and tokens[i - 1].level == tok.level):
+            p_open, inline = tokens[i - 3], tokens[i - 2]
+            line = lines[tok.map[0]] if tok.map[0] < len(lines) else ""
+            if p_open.map and p_open.map[1] == tok.map[0] and not _LIST_START.match(line):
+                inline.content += "\n" + line.strip()
+                p_open.map = [p_open.map[0], tok.map[1]]
+                inline.map = p_open.map
+                del tokens[i]
+                continue
+        i += 1
 
 
 def _previous_sibling(tokens: list[Token], i: int) -> Token | None:

@@ -30,11 +30,9 @@ def sample_body() -> str:
         bodies = [parity.split_front_matter(parity.PROBE.read_text(encoding="utf-8"))[1]]
     text = ""
     while len(text.encode("utf-8")) < TARGET_BYTES:
-        for body in bodies:
-            text += body + "\n"
-            if len(text.encode("utf-8")) >= TARGET_BYTES:
-                break
-    return text
+        text += "\n".join(bodies) + "\n"
+    cut = text.encode("utf-8")[:TARGET_BYTES].decode("utf-8", "ignore")
+    return cut[:cut.rfind("\n\n") + 1]  # end on a paragraph boundary
 
 
 def main(runs: int = 30) -> None:
