@@ -22,7 +22,6 @@ from typing import Callable, Sequence
 from markdown_it.token import Token
 
 from .liquid import strip_guard
-from .markdown import HTML_ELEMENTS_WITHOUT_BODY
 
 __all__ = ["Rendered", "render_html", "standalone_page"]
 
