@@ -225,3 +225,8 @@ def test_several_site_ids_give_no_fix(tmp_path):
     assert len(findings) == 2 and all(f.fix is None for f in findings)
     assert "PD404" not in codes(check_text(tmp_path / "b", CLEAN_POST.replace("tag=example-22", "tag=example2-22"),
                                            config=config))
+
+
+def test_aside_posts():
+    from tests.rules.test_cta import check_aside
+    check_aside(AFFILIATE_CODES)

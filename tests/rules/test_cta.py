@@ -162,3 +162,40 @@ def test_two_links_in_one_cta_block_are_one_cta(tmp_path):
         "{: .consulting-cta-link}",
         "[サービス内容](/contact/?utm_source=article&utm_medium=cta&utm_campaign=strategy)\n{: .consulting-cta-link}")
     assert "PD304" not in codes(check_text(tmp_path, post))
+
+
+# -- the posts kept aside (tests/fixtures/aside) -----------------------------------
+
+def aside_expectations(family: set[str]):
+    """(post, required [(rule, line|None)], forbidden rules) for each aside post,
+    restricted to the rules of `family`."""
+    import yaml
+    from pathlib import Path
+    base = Path(__file__).resolve().parents[1] / "fixtures" / "aside"
+    expected = yaml.safe_load((base / "expected.yml").read_text(encoding="utf-8"))
+    for post in expected["posts"]:
+        required = sorted((f["rule"], f.get("line")) for f in post["findings"] if f["rule"] in family)
+        forbidden = set(post.get("must_not_fire", [])) & family
+        yield base / expected["site"], post["file"], required, forbidden
+
+
+def check_aside(family: set[str]) -> None:
+    """Every aside post gives the family's expected findings on the expected lines, as
+    many as listed, and nothing the expectations forbid."""
+    from app.core.engine import Engine
+    from app.core.site import Site
+    cases = list(aside_expectations(family))
+    assert cases
+    site = Site(cases[0][0])
+    results = {r.rel: r for r in Engine(site).check_site([site.root / c[1] for c in cases])}
+    for _root, rel, required, forbidden in cases:
+        found = [f for f in results[rel].findings if f.rule in family]
+        for code, line in required:
+            assert any(f.rule == code and (line is None or f.line == line) for f in found), (rel, code, line)
+        assert not {f.rule for f in found} & forbidden, (rel, found)
+        for code in {c for c, _ in required}:  # and no more of them than listed
+            assert len([f for f in found if f.rule == code]) == len([c for c, _ in required if c == code]), (rel, code)
+
+
+def test_aside_posts():
+    check_aside(CTA_CODES)

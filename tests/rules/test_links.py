@@ -148,3 +148,8 @@ def test_in_page_anchor_is_not_a_self_link(tmp_path):
     post = CLEAN_POST.replace("ここでは準備の順番を整理します。",
                               "[まとめ](/2026/03/04/1-sample-post/#まとめ)と[目的](#1-目的を一つに絞る)を先に。")
     assert "PD603" not in codes(check_text(tmp_path, post))
+
+
+def test_aside_posts():
+    from tests.rules.test_cta import check_aside
+    check_aside(LINK_CODES)
