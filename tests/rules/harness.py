@@ -80,12 +80,31 @@ date: 2026-02-18 10:00:00 +0900
 categories: [AI技術ガイド]
 tags: ["RAG"]
 author: "編集部"
-excerpt: "x"
+excerpt: "社内文書を検索して答えるRAGは、試作までは順調でも本番前に三つの壁に当たります。文書の整備、評価の方法、運用の体制を順に見ていきます。"
+reading_time: 1
+image: "/assets/images/posts/2026-02-18-2-rag-first-walls-ogp.png"
 ---
 
-## 本文
+## RAGの試作が本番に届かない理由
 
-RAGの話です。
+RAGの試作は数日で動きますが、本番の手前で止まる例が少なくありません。
+
+### 1. 文書が整っていない
+
+古い版と新しい版が混ざったままでは、正しい答えは返りません。まず登録する文書を絞ります。
+
+### まとめ：壁は順番に越える
+
+文書、評価、運用の順に手を打てば、試作は本番に近づきます。あなたの会社の壁はどれですか？
+
+---
+
+## AI導入のご相談を承っています
+
+技術選定や検証の進め方でお悩みの方は、お気軽にご相談ください。
+
+[サービス内容を見る](/services/?utm_source=article&utm_medium=cta&utm_campaign=tech_guide)
+{: .consulting-cta-link}
 """
 
 CONTACT = "---\ntitle: お問い合わせ\npermalink: /contact/\n---\n"
@@ -100,6 +119,8 @@ def make_site(tmp_path: Path, post: str | bytes, *, name: str = POST_NAME, confi
     defaults: dict[str, str | bytes] = {
         "_posts/2026-02-18-2-rag-first-walls.md": RELATED_POST,
         "contact.md": CONTACT,
+        "services.md": "---\ntitle: サービス\npermalink: /services/\n---\n",
+        "assets/images/posts/2026-02-18-2-rag-first-walls-ogp.png": b"\x89PNG\r\n\x1a\n",
         "_layouts/post.html": LAYOUT,
         "assets/images/posts/2026-03-04-1-sample-post-ogp.png": b"\x89PNG\r\n\x1a\n",
     }
