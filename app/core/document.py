@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import (
@@ -50,12 +51,59 @@ class DocumentError(Exception):
         self.col = col
 
 
+def _lenient_timestamp(base):
+    """A timestamp constructor that leaves an impossible date (`2026-02-30`) as the
+    string it was, as Jekyll's YAML reader does, so PD504 can name it instead of the
+    whole front matter failing to load."""
+    def construct(self, node, values=None):
+        try:
+            return base.construct_yaml_timestamp(self, node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+    return construct
+
+
+class _RoundTrip(RoundTripConstructor):
+    pass
+
+
+class _Safe(SafeConstructor):
+    pass
+
+
+_RoundTrip.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp(RoundTripConstructor))
+_Safe.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp(SafeConstructor))
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt")
+    y.Constructor = _RoundTrip
     y.preserve_quotes = True
     y.width = 4096
     y.allow_unicode = True
     return y
+
+
+def _plausible(ch: str) -> bool:
+    """A character a Japanese post is made of: ASCII text, CJK punctuation, kana,
+    kanji or full-width forms."""
+    o = ord(ch)
+    return (0x20 <= o < 0x7F or ch in "\n\r\t" or 0x3000 <= o <= 0x30FF
+            or 0x4E00 <= o <= 0x9FFF or 0xFF00 <= o <= 0xFFEF)
+
+
+def _looks_like_utf16(sample: bytes) -> bool:
+    """BOM-less UTF-16 text. Japanese text in UTF-16 has few zero bytes, so counting
+    zeros misses it; decoding does not: binary data decoded as UTF-16 scatters over
+    the whole code space, Japanese text stays in a few blocks."""
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return False
+    for codec in ("utf-16-le", "utf-16-be"):
+        chars = sample.decode(codec, errors="replace")
+        if sum(map(_plausible, chars)) >= 0.95 * len(chars):
+            return True
+    return False
 
 
 def guess_encoding(raw: bytes) -> str | None:
@@ -63,20 +111,15 @@ def guess_encoding(raw: bytes) -> str | None:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     sample = raw[:4096]
-    if sample and sample.count(b"\x00") * 4 >= len(sample):
-        # Every other byte zero: UTF-16 text without a BOM.
-        evens, odds = sample[0::2].count(0), sample[1::2].count(0)
-        if max(evens, odds) * 2 >= len(sample) // 2 and min(evens, odds) == 0:
-            return "UTF-16"
-    if b"\x00" in sample:
-        return None
+    if b"\x00" in sample:  # text in the legacy codecs has no zero bytes
+        return "UTF-16" if _looks_like_utf16(sample) else None
     for name, codec in (("Shift_JIS", "cp932"), ("EUC-JP", "euc_jp"), ("ISO-2022-JP", "iso2022_jp")):
         try:
             raw.decode(codec)
             return name
         except UnicodeDecodeError:
             continue
-    return None
+    return "UTF-16" if _looks_like_utf16(sample) else None
 
 
 def decode(raw: bytes) -> tuple[str, bool]:
@@ -364,7 +407,9 @@ class Document:
 
 def parse_yaml_value(yaml_value: str) -> Any:
     try:
-        return plain(YAML(typ="safe", pure=True).load(yaml_value))
+        y = YAML(typ="safe", pure=True)
+        y.Constructor = _Safe
+        return plain(y.load(yaml_value))
     except YAMLError as exc:
         raise ValueError(f"not a YAML value: {yaml_value!r} ({exc})") from exc
 

@@ -189,3 +189,23 @@ def test_round_trip_and_single_field_edits(raw, new_title, minutes):
     assert again.get("title") == new_title and again.get("reading_time") == minutes
     assert again.get("tags") == doc.get("tags") and again.bom == doc.bom and again.newline == doc.newline
     assert again.body == doc.body
+
+
+def test_bomless_utf16_japanese_is_named_and_binary_is_not():
+    """Japanese text in UTF-16 has few zero bytes; random binary data is never taken for it."""
+    import random
+    from app.core.document import guess_encoding
+    text = "---\ntitle: 生成AIの導入手順\n---\n本文です。社内の規程を整えてから始めます。\n" * 3
+    assert guess_encoding(text.encode("utf-16-le")) == guess_encoding(text.encode("utf-16-be")) == "UTF-16"
+    assert guess_encoding("本文です".encode("cp932")) == "Shift_JIS"
+    rng = random.Random(7)
+    assert all(guess_encoding(bytes(rng.randrange(256) for _ in range(300))) is None for _ in range(300))
+
+
+def test_impossible_unquoted_date_stays_a_string_and_the_file_loads():
+    """As in Jekyll's YAML reader: `date: 2026-02-30` is a string, not a load failure."""
+    src = "---\ntitle: x\ndate: 2026-02-30\nupdated: 2026-02-28\n---\n本文\n"
+    doc = Document(src)
+    assert doc.problem is None
+    assert doc.get("date") == "2026-02-30" and str(doc.get("updated")) == "2026-02-28"
+    assert doc.with_field("title", "y").to_bytes() == src.replace("title: x", "title: y").encode()
