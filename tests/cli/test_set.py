@@ -46,3 +46,39 @@ def test_set_usage_error(tmp_path):
 def test_python_dash_m_works(tmp_path):
     out = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("postdesk ")
+
+
+ASIDE = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "aside"
+ASIDE_POSTS = sorted((ASIDE / "site" / "_posts").glob("*.md")) + sorted((ASIDE / "bom_crlf").glob("*.md"))
+
+
+def _ids(paths):
+    return [p.name for p in paths]
+
+
+import pytest  # noqa: E402
+
+from app.core.document import Document  # noqa: E402
+
+
+@pytest.mark.parametrize("src", ASIDE_POSTS, ids=_ids(ASIDE_POSTS))
+def test_aside_posts_survive_set_title_and_reading_time(tmp_path, src):
+    """Issue 2's acceptance: real posts keep every byte when their own title is set
+    again, and reading_time=99 changes exactly one line (BOM and CRLF kept)."""
+    original = src.read_bytes()
+    post = tmp_path / src.name
+    post.write_bytes(original)
+    title = Document.from_bytes(original).get("title")
+    assert main(["set", "--field", f"title={title}", str(post)]) == 0
+    assert post.read_bytes() == original
+    assert main(["set", "--field", "reading_time=99", str(post)]) == 0
+    after = post.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") == original.startswith(b"\xef\xbb\xbf")
+    assert after.count(b"\r\n") == original.count(b"\r\n")
+    old_lines, new_lines = original.split(b"\n"), after.split(b"\n")
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    if Document.from_bytes(original).get("reading_time") is None:  # added after its siblings
+        assert len(new_lines) == len(old_lines) + 1
+    else:
+        assert len(new_lines) == len(old_lines) and len(changed) == 1
+        assert new_lines[changed[0]].rstrip(b"\r") == b"reading_time: 99"
