@@ -1,5 +1,41 @@
+"""`python -m app`, and the entry point of the frozen PostDesk executable (PyInstaller
+runs this file as a top-level script, hence the absolute import).
+
+POSTDESK_QUIT_AFTER_MS=<n> closes the window n milliseconds after the application
+object exists: a smoke test of a bundle can only start the executable and wait, it
+cannot reach into the frozen process to quit it. Without the variable nothing changes.
+"""
+import os
 import sys
+import threading
+import time
 
-from .cli import main
+from app.cli import main
 
-sys.exit(main())
+
+def _quit_after(ms: int) -> None:
+    """Post a Quit event to the application `ms` after it exists, from a watcher
+    thread (postEvent is thread-safe, and this needs nothing from app/ui)."""
+    def watch() -> None:
+        while True:
+            qtcore = sys.modules.get("PySide6.QtCore")
+            app = qtcore.QCoreApplication.instance() if qtcore else None
+            if app is not None:
+                time.sleep(ms / 1000)
+                qtcore.QCoreApplication.postEvent(app, qtcore.QEvent(qtcore.QEvent.Type.Quit))
+                return
+            time.sleep(0.05)
+
+    threading.Thread(target=watch, name="postdesk-quit-after", daemon=True).start()
+
+
+def run() -> int:
+    """The command line or the window, as `postdesk` does."""
+    quit_after = os.environ.get("POSTDESK_QUIT_AFTER_MS", "")
+    if quit_after.isdigit():
+        _quit_after(int(quit_after))
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(run())
