@@ -136,7 +136,10 @@ class ParsedPost:
         self.config = config or Config()
         self.site = site
         self.body_line = doc.body_line
-        self.tokens, self.env = tokenize(doc.body, doc.fields, site)
+        # markdown-it breaks lines at a lone CR as well; the Document keeps a lone CR
+        # inside its line. Blanked for the tokenizer (same length), so that block maps
+        # are Document lines and every rule can index `lines` with them.
+        self.tokens, self.env = tokenize(doc.body.replace("\r", " "), doc.fields, site)
         self.lines = doc.lines  # normalised file lines (index = line - 1)
         self.blocks: list[Block] = list(self._blocks())
         self.headings: list[Heading] = [
@@ -241,6 +244,11 @@ class ParsedPost:
 
     def is_disclosure_text(self, text: str) -> bool:
         return any(p in text for p in self.config["affiliate"]["disclosure_patterns"])
+
+    def is_disclosure_block(self, b: Block) -> bool:
+        """A short paragraph that is an affiliate disclosure, wherever it stands (one
+        near the top is in the article's zone but is still boilerplate)."""
+        return self._is_disclosure_block(b)
 
     def _is_disclosure_block(self, b: Block) -> bool:
         if b.kind != "paragraph" or len(b.text) > 200 or not self.is_disclosure_text(b.text):
