@@ -20,12 +20,13 @@ from typing import Iterator
 from markdown_it.token import Token
 
 from ..findings import Edit, Finding, Span, Text
-from ..markdown import parser
+from ..markdown import tokenize
 from ..parse import Block, ParsedPost, inline_text, mask_code_and_urls
 from .base import ERROR, WARNING, Context, rule
 
 MARKER = re.compile(r"^\s*-{2,}\s*END\s*-{2,}\s*$", re.IGNORECASE)
 IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
+RULE_LINE = re.compile(r"^ {0,3}-{3,}[ \t]*$")
 _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
 
 
@@ -36,6 +37,17 @@ def _cached(ctx: Context, key: str, build):
     if key not in ctx.shared:
         ctx.shared[key] = build(ctx.post)
     return ctx.shared[key]
+
+
+def line_text(post: ParsedPost, line: int) -> str:
+    """File line `line` of the post, or "" when the parse placed a block past the
+    document's last line.
+
+    Every line this family reads from a block's span goes through here. markdown-it
+    breaks lines at a lone CR, which the Document keeps inside its line (a post of the
+    bytes `\\r\\x01` is one document line but two markdown-it lines), so a block's span
+    can end past `post.lines`."""
+    return post.lines[line - 1] if 0 < line <= len(post.lines) else ""
 
 
 def is_glued_heading(block: Block) -> bool:
@@ -57,7 +69,7 @@ def line_end(doc, line: int) -> int:
 @dataclass
 class Segment:
     """A run of prose lines: a top-level paragraph, or the part of one between
-    marker lines."""
+    marker lines or `---` lines swallowed into it."""
 
     line: int
     end_line: int
@@ -76,37 +88,57 @@ def _following(post: ParsedPost, index: int) -> str | None:
             continue
         if b.kind == "hr":
             return "rule"
-        if b.kind == "paragraph" and MARKER.match(post.lines[b.line - 1]):
+        if b.kind == "paragraph" and MARKER.match(line_text(post, b.line)):
             return "marker"
         return None
     return "end"
 
 
-def _inline_children(src: str) -> list[Token]:
-    tokens = parser().parseInline(src, {})
-    return list(tokens[0].children or []) if tokens else []
+def _children(tokens: list[Token]) -> list[Token]:
+    """The inline tokens of a block, its inline runs joined by a line break."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.type == "inline":
+            if out:
+                out.append(Token("softbreak", "br", 0))
+            out.extend(t.children or [])
+    return out
+
+
+def _divider(line: str) -> str | None:
+    """What a line inside a paragraph's source divides it with: a generation marker,
+    or a `---` rule swallowed into the paragraph (kramdown reads `---` under two text
+    lines as text)."""
+    if MARKER.match(line):
+        return "marker"
+    if RULE_LINE.match(line):
+        return "rule"
+    return None
 
 
 def prose_segments(post: ParsedPost) -> list[Segment]:
     """Every article paragraph (footer blocks excluded; a paragraph glued to `---`
-    included), cut at its marker lines."""
+    included), cut at marker and `---` lines inside it. A cut piece is tokenised on
+    its own (rare: only damaged paragraphs have such lines)."""
     out: list[Segment] = []
     for b in post.blocks:
         if b.is_footer or not (b.kind == "paragraph" or is_glued_heading(b)):
             continue
         last = b.end_line - 1 if b.kind == "heading" else b.end_line
-        markers = [ln for ln in range(b.line, last + 1) if MARKER.match(post.lines[ln - 1])]
+        cuts = [(ln, _divider(line_text(post, ln))) for ln in range(b.line, last + 1)]
+        cuts = [(ln, kind) for ln, kind in cuts if kind]
         after_list = b.index > 0 and post.blocks[b.index - 1].kind == "list"
-        if not markers:
-            children = next((list(t.children or []) for t in b.tokens if t.type == "inline"), [])
-            out.append(Segment(b.line, last, children, b.text, _following(post, b.index), False, after_list))
+        # A paragraph glued to `---` is followed by the rule its author meant.
+        tail = "rule" if b.kind == "heading" else _following(post, b.index)
+        if not cuts:
+            children = _children(b.tokens)
+            out.append(Segment(b.line, last, children, b.text, tail, False, after_list))
             continue
         start = b.line
-        for stop in markers + [last + 1]:
+        for stop, kind in cuts + [(last + 1, tail)]:
             if start < stop:
-                children = _inline_children("\n".join(post.lines[start - 1:stop - 1]))
-                followed = "marker" if stop <= last else _following(post, b.index)
-                out.append(Segment(start, stop - 1, children, inline_text(children), followed,
+                children = _children(tokenize("\n".join(post.lines[start - 1:stop - 1]))[0])
+                out.append(Segment(start, stop - 1, children, inline_text(children), kind,
                                    start != b.line, after_list and start == b.line))
             start = stop + 1
     return out
@@ -335,7 +367,7 @@ def move_above_footer(ctx: Context, runs: list[tuple[int, int]]) -> list[Edit]:
             cut_to = len(post.lines)  # nothing follows: trailing blank lines go too
         edits.append(Edit(doc.offset(cut_from), line_end(doc, cut_to), ""))
     at = _footer_insert_line(post)
-    prefix = "" if at <= 1 or not post.lines[at - 2].strip() else "\n"
+    prefix = "" if at <= 1 or not line_text(post, at - 1).strip() else "\n"
     edits.append(Edit(doc.offset(at), doc.offset(at), prefix + "\n\n".join(pieces) + "\n\n"))
     return edits
 
@@ -454,13 +486,38 @@ def stray_space(ctx: Context) -> Iterator[Finding]:
 
 
 # -- PD107 ------------------------------------------------------------------------
-def glued_lines(post: ParsedPost) -> Iterator[tuple[int, int]]:
-    """(last text line, `---` line) of every paragraph or list item glued to a `---`
-    line: markdown-it reads them as setext headings, as kramdown does."""
-    for t in post.tokens:
-        if t.type == "heading_open" and t.markup == "-" and t.map:
+@dataclass
+class Glued:
+    """A paragraph or list item that the parse turned into a setext heading."""
+
+    line: int  # its last text line
+    underline: int  # the `---` line
+    text: str  # the heading's text, markup removed
+    in_list: bool  # inside a list item (kramdown: `<li><h2>`, and no rule)
+
+
+def glued_headings(post: ParsedPost) -> list[Glued]:
+    """Every setext `-` heading of the one parse, at any depth: exactly what the
+    preview and kramdown show as an accidental `<h2>`.
+
+    Read from the tokens, not from the lines, so that PD107 and the renderer cannot
+    disagree: markdown.py already applies kramdown's conditions (one line of text,
+    after a block boundary; a two-line paragraph swallows the `---` as text; the last
+    item of a list takes the `---` as a lazy line and makes it a heading)."""
+    out: list[Glued] = []
+    lists = 0  # list items open around the current token
+    tokens = post.tokens
+    for k, t in enumerate(tokens):
+        if t.type == "list_item_open":
+            lists += 1
+        elif t.type == "list_item_close":
+            lists -= 1
+        elif t.type == "heading_open" and t.markup == "-" and t.map:
             underline = post.body_line + t.map[1] - 1
-            yield underline - 1, underline
+            inline = tokens[k + 1] if k + 1 < len(tokens) else None
+            text = inline_text(inline.children) if inline is not None else ""
+            out.append(Glued(underline - 1, underline, text, lists > 0))
+    return out
 
 
 @rule("PD107", "accidental-heading", ERROR,
@@ -474,12 +531,23 @@ def glued_lines(post: ParsedPost) -> Iterator[tuple[int, int]]:
           "a heading and the rule disappears. The fix inserts the blank line."),
       example="あなたの会社では、どの業務から始めますか？\n---\n", fix="safe")
 def accidental_heading(ctx: Context) -> Iterator[Finding]:
-    for text_line, underline in glued_lines(ctx.post):
-        yield ctx.finding(text_line, Text(
-            f"{underline}行目の `---` が直前の行とつながり、見出しとして表示されます。間に空行を入れてください。",
-            f"The `---` on line {underline} is glued to this line, which renders as a heading. "
-            "Insert a blank line between them."),
-            fix=ctx.fix(Text("空行を挿入", "Insert a blank line"), [ctx.insert_at_line(underline, "\n")]))
+    for g in glued_headings(ctx.post):
+        head = _head(g.text)
+        if g.in_list:
+            message = Text(
+                f"リストの項目「{head}」の直後（{g.underline}行目）に空行なしで `---` があり、項目が見出しとして表示され、"
+                "区切り線は消えます。間に空行を入れてください。",
+                f"The list item “{head}” is directly followed by the `---` on line {g.underline}: the item "
+                "renders as a heading and the rule disappears. Insert a blank line between them.")
+        else:
+            message = Text(
+                f"段落「{head}」の直後（{g.underline}行目）に空行なしで `---` があり、段落が大きな見出しとして表示されます。"
+                "間に空行を入れてください。",
+                f"The paragraph “{head}” is directly followed by the `---` on line {g.underline} and renders "
+                "as a big heading. Insert a blank line between them.")
+        yield ctx.finding(g.line, message, related=[Span(g.underline)],
+                          fix=ctx.fix(Text("空行を挿入", "Insert a blank line"),
+                                      [ctx.insert_at_line(g.underline, "\n")]))
 
 
 # -- PD108 ------------------------------------------------------------------------
