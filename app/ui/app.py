@@ -1,0 +1,149 @@
+"""The application object: environment, settings names, translators, stylesheet.
+
+Nothing happens at import time. `prepare_environment()` does what must precede the
+QApplication (Chromium's sandbox flag as root, the preview's URL scheme);
+`create_app()` makes (or reuses) the QApplication and configures it; `run()` is what
+`postdesk [SITE]` calls.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Signal
+from PySide6.QtWidgets import QApplication
+
+ORG_NAME = "PostDesk"
+APP_NAME = "PostDesk"
+SCHEME = b"postdesk"
+LANGUAGES = ("ja", "en")
+
+_scheme_registered = False
+
+
+def resources_dir() -> Path:
+    """`resources/` from a source checkout, an installed package or a PyInstaller bundle."""
+    from app.core.paths import _bases
+    for base in _bases():
+        if (base / "resources").is_dir():
+            return base / "resources"
+    return _bases()[-1] / "resources"
+
+
+def sample_site() -> Path | None:
+    """The sample site `content/` shipped beside the package (or inside a bundle)."""
+    from app.core.paths import sample_site as find
+    return find()
+
+
+def prepare_environment() -> None:
+    """Everything that must happen before the QApplication exists."""
+    global _scheme_registered
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+    if not _scheme_registered and QCoreApplication.instance() is None:
+        from PySide6.QtWebEngineCore import QWebEngineUrlScheme
+        scheme = QWebEngineUrlScheme(SCHEME)
+        scheme.setSyntax(QWebEngineUrlScheme.Syntax.Path)
+        scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme | QWebEngineUrlScheme.Flag.LocalScheme
+                        | QWebEngineUrlScheme.Flag.LocalAccessAllowed)
+        QWebEngineUrlScheme.registerScheme(scheme)
+        _scheme_registered = True
+
+
+class Language(QObject):
+    """The interface language: installs PostDesk's and Qt's translators, switches live.
+
+    Widgets retranslate on QEvent.LanguageChange (Qt sends it when translators change);
+    rule messages read `language().lang`.
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, app: QCoreApplication):
+        super().__init__(app)
+        self._app = app
+        self._translators: list[QTranslator] = []
+        self.lang = "en"
+
+    def set(self, lang: str, remember: bool = True) -> None:
+        lang = lang if lang in LANGUAGES else "ja"
+        for t in self._translators:
+            self._app.removeTranslator(t)
+        self._translators = []
+        if lang == "ja":
+            ours = QTranslator(self)
+            if ours.load(str(resources_dir() / "i18n" / "postdesk_ja.qm")):
+                self._translators.append(ours)
+            qt = QTranslator(self)
+            if qt.load("qtbase_ja", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+                self._translators.append(qt)
+            for t in self._translators:
+                self._app.installTranslator(t)
+        changed = lang != self.lang
+        self.lang = lang
+        if remember:
+            QSettings().setValue("ui/language", lang)
+        if changed:
+            self.changed.emit(lang)
+
+
+def default_language() -> str:
+    """The remembered choice; otherwise Japanese (this blog's editors are Japanese,
+    and a Japanese system says so too)."""
+    saved = QSettings().value("ui/language")
+    if saved in LANGUAGES:
+        return str(saved)
+    return "ja" if QLocale.system().language() == QLocale.Language.Japanese else "ja"
+
+
+def language() -> Language:
+    app = QCoreApplication.instance()
+    lang = getattr(app, "_postdesk_language", None)
+    if lang is None:
+        lang = Language(app)
+        app._postdesk_language = lang
+    return lang
+
+
+def current_lang() -> str:
+    app = QCoreApplication.instance()
+    lang = getattr(app, "_postdesk_language", None) if app else None
+    return lang.lang if lang else "ja"
+
+
+def stylesheet() -> str:
+    path = Path(__file__).with_name("style.qss")
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    """The configured QApplication (an existing one is reused, as under pytest-qt)."""
+    prepare_environment()
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else "postdesk"])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("PostDesk")
+    app.setStyleSheet(stylesheet())
+    icon = resources_dir() / "icons" / "postdesk.svg"
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+        app.setWindowIcon(QIcon(str(icon)))
+    language().set(default_language(), remember=False)
+    return app
+
+
+def run(argv: list[str]) -> int:
+    """`postdesk [SITE]`: SITE, else the last site, else the sample site."""
+    app = create_app([sys.argv[0] if sys.argv else "postdesk"])
+    from .main_window import MainWindow
+    target = next((a for a in argv if not a.startswith("-")), None)
+    window = MainWindow()
+    window.show()
+    window.open_initial(Path(target) if target else None)
+    return app.exec()

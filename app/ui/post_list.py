@@ -1,0 +1,356 @@
+"""The post list: a table model over the site's posts and drafts, a filter proxy
+(fuzzy text, category, status, only posts with errors) and the widget holding both.
+
+Rows appear at once from the file listing; titles, categories, dates and error /
+warning counts fill in as a background pass reads and checks each post."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from rapidfuzz import fuzz
+
+from app.core.document import Document, DocumentError
+from app.core.findings import Severity
+from app.core.site import PostInfo, parse_date
+
+from .workers import Op, run_in_background
+
+COL_STATUS, COL_DATE, COL_TITLE, COL_CATEGORY, COL_ERRORS, COL_WARNINGS = range(6)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+FUZZY_THRESHOLD = 70
+CHUNK = 25
+
+
+@dataclass
+class PostRow:
+    info: PostInfo
+    title: str = ""
+    category: str = ""
+    date: str = ""  # ISO-like text for display and sort
+    draft: bool = False
+    unpublished: bool = False  # `published: false` in _posts
+    errors: int | None = None  # None: not checked yet
+    warnings: int | None = None
+
+    @property
+    def status_key(self) -> str:
+        return "draft" if self.draft or self.unpublished else "published"
+
+
+def read_row(info: PostInfo, engine) -> PostRow:
+    """Metadata and counts for one post (worker thread: no Qt)."""
+    row = PostRow(info, title=info.slug, draft=info.draft,
+                  date=info.file_date.isoformat() if info.file_date else "")
+    try:
+        doc = Document.load(info.path)
+    except (DocumentError, OSError):
+        row.errors, row.warnings = 1, 0
+        return row
+    fields = doc.fields
+    title = fields.get("title")
+    if isinstance(title, str) and title.strip():
+        row.title = title
+    cats = fields.get("categories")
+    if isinstance(cats, list) and cats:
+        row.category = str(cats[0])
+    elif isinstance(cats, str):
+        row.category = cats
+    when = parse_date(fields.get("date"))
+    if when is not None:
+        row.date = when.strftime("%Y-%m-%d %H:%M")
+    row.unpublished = fields.get("published") is False
+    if engine is not None:
+        findings = engine.check_document(doc, info)
+        row.errors = sum(1 for f in findings if f.severity == Severity.ERROR)
+        row.warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
+    return row
+
+
+class PostListModel(QAbstractTableModel):
+    """One row per post or draft. `load(site, engine)` lists at once and fills in the
+    details in the background (`filled` is emitted when every row is done)."""
+
+    filled = Signal()
+    rowUpdated = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[PostRow] = []
+        self._index: dict[Path, int] = {}
+        self._op: Op | None = None
+
+    # -- loading ---------------------------------------------------------------
+    def load(self, site, engine) -> None:
+        if self._op is not None:
+            self._op.cancel()
+        self.beginResetModel()
+        self.rows = [PostRow(i, title=i.slug, draft=i.draft,
+                             date=i.file_date.isoformat() if i.file_date else "") for i in site.all_posts]
+        self._index = {r.info.path: n for n, r in enumerate(self.rows)}
+        self.endResetModel()
+        infos = [r.info for r in self.rows]
+
+        def work(op: Op):
+            batch = []
+            for info in infos:
+                if op.cancelled():
+                    return False
+                batch.append(read_row(info, engine))
+                if len(batch) >= CHUNK:
+                    op.report(batch)
+                    batch = []
+            if batch:
+                op.report(batch)
+            return True
+
+        self._op = run_in_background(work, self._done, None, self._merge)
+
+    def cancel(self) -> None:
+        if self._op is not None:
+            self._op.cancel()
+
+    def _merge(self, batch: list[PostRow]) -> None:
+        for row in batch:
+            n = self._index.get(row.info.path)
+            if n is None:
+                continue
+            self.rows[n] = row
+            self.dataChanged.emit(self.index(n, 0), self.index(n, self.columnCount() - 1))
+
+    def _done(self, complete: bool) -> None:
+        if complete:
+            self.filled.emit()
+
+    def update_row(self, row: PostRow) -> None:
+        """Replace one post's row (after a save or a check in the editor)."""
+        n = self._index.get(row.info.path)
+        if n is None:
+            return
+        self.rows[n] = row
+        self.dataChanged.emit(self.index(n, 0), self.index(n, self.columnCount() - 1))
+
+    def set_counts(self, path: Path, errors: int, warnings: int) -> None:
+        n = self._index.get(Path(path))
+        if n is None:
+            return
+        self.rows[n].errors, self.rows[n].warnings = errors, warnings
+        self.dataChanged.emit(self.index(n, COL_ERRORS), self.index(n, COL_WARNINGS))
+
+    def row_for_path(self, path: Path) -> int | None:
+        return self._index.get(Path(path))
+
+    # -- Qt model API ------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return [self.tr("Status"), self.tr("Date"), self.tr("Title"), self.tr("Category"),
+                self.tr("Errors"), self.tr("Warnings")][section] if 0 <= section < 6 else None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_STATUS:
+                return self.tr("Draft") if row.draft else (self.tr("Unpublished") if row.unpublished
+                                                          else self.tr("Published"))
+            if col == COL_DATE:
+                return row.date
+            if col == COL_TITLE:
+                return row.title
+            if col == COL_CATEGORY:
+                return row.category
+            if col == COL_ERRORS:
+                return "…" if row.errors is None else str(row.errors)
+            if col == COL_WARNINGS:
+                return "…" if row.warnings is None else str(row.warnings)
+        elif role == SORT_ROLE:
+            if col == COL_STATUS:
+                return row.status_key
+            if col == COL_ERRORS:
+                return -1 if row.errors is None else row.errors
+            if col == COL_WARNINGS:
+                return -1 if row.warnings is None else row.warnings
+            return self.data(index, Qt.ItemDataRole.DisplayRole) or ""
+        elif role == ROW_ROLE:
+            return row
+        elif role == Qt.ItemDataRole.ToolTipRole and col == COL_TITLE:
+            return row.info.rel
+        elif role == Qt.ItemDataRole.ForegroundRole:
+            if col == COL_ERRORS and row.errors:
+                return QBrush(QColor("#c62828"))
+            if col == COL_WARNINGS and row.warnings:
+                return QBrush(QColor("#b26a00"))
+            if col == COL_STATUS and (row.draft or row.unpublished):
+                return QBrush(QColor("#6d4c41"))
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_ERRORS, COL_WARNINGS):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class PostFilterProxy(QSortFilterProxyModel):
+    """Fuzzy text (title, file, category), category, status, only-with-errors."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.text = ""
+        self.category = ""
+        self.status = ""  # "", "draft", "published"
+        self.errors_only = False
+
+    def set_filter(self, *, text=None, category=None, status=None, errors_only=None) -> None:
+        self.beginFilterChange()
+        if text is not None:
+            self.text = text.strip()
+        if category is not None:
+            self.category = category
+        if status is not None:
+            self.status = status
+        if errors_only is not None:
+            self.errors_only = errors_only
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802
+        row: PostRow = self.sourceModel().rows[source_row]
+        if self.category and row.category != self.category:
+            return False
+        if self.status and row.status_key != self.status:
+            return False
+        if self.errors_only and not row.errors:
+            return False
+        if self.text:
+            return matches(self.text, row)
+        return True
+
+
+def matches(query: str, row: PostRow) -> bool:
+    """Substring, else rapidfuzz's partial ratio over title, file name and category."""
+    q = query.casefold()
+    hay = [row.title.casefold(), row.info.rel.casefold(), row.category.casefold()]
+    if any(q in h for h in hay):
+        return True
+    return max(fuzz.partial_ratio(q, h) for h in hay if h) >= FUZZY_THRESHOLD if any(hay) else False
+
+
+class PostList(QWidget):
+    """Filter controls above a sortable table. Emits `postActivated(PostInfo)`."""
+
+    postActivated = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = PostListModel(self)
+        self.proxy = PostFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.category = QComboBox()
+        self.status = QComboBox()
+        self.errors_only = QCheckBox()
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(COL_DATE, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.setWordWrap(False)
+        self.view.setAlternatingRowColors(True)
+        h = self.view.horizontalHeader()
+        h.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        for c in (COL_STATUS, COL_DATE, COL_CATEGORY, COL_ERRORS, COL_WARNINGS):
+            h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        top = QHBoxLayout()
+        top.addWidget(self.category, 1)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.errors_only)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.search)
+        lay.addLayout(top)
+        lay.addWidget(self.view)
+        self.search.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.category.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(category=self.category.currentData() or ""))
+        self.status.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(status=self.status.currentData() or ""))
+        self.errors_only.toggled.connect(lambda on: self.proxy.set_filter(errors_only=on))
+        self.view.activated.connect(self._activated)
+        self.view.clicked.connect(self._activated)
+        self._categories: list[str] = []
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Filter by title, file or category (fuzzy)"))
+        self.errors_only.setText(self.tr("Only with errors"))
+        self._fill_combos()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        self.model.layoutChanged.emit()
+
+    def _fill_combos(self) -> None:
+        cat = self.category.currentData()
+        st = self.status.currentData()
+        self.category.blockSignals(True)
+        self.category.clear()
+        self.category.addItem(self.tr("All categories"), "")
+        for c in self._categories:
+            self.category.addItem(c, c)
+        i = self.category.findData(cat)
+        self.category.setCurrentIndex(max(0, i))
+        self.category.blockSignals(False)
+        self.status.blockSignals(True)
+        self.status.clear()
+        self.status.addItem(self.tr("All statuses"), "")
+        self.status.addItem(self.tr("Drafts"), "draft")
+        self.status.addItem(self.tr("Published"), "published")
+        self.status.setCurrentIndex(max(0, self.status.findData(st)))
+        self.status.blockSignals(False)
+
+    def load(self, site, engine) -> None:
+        self._categories = list(site.config.categories)
+        self._fill_combos()
+        self.model.load(site, engine)
+
+    def _activated(self, index) -> None:
+        row = self.proxy.data(index, ROW_ROLE)
+        if row is not None:
+            self.postActivated.emit(row.info)
+
+    def select_path(self, path: Path) -> None:
+        n = self.model.row_for_path(path)
+        if n is None:
+            return
+        idx = self.proxy.mapFromSource(self.model.index(n, COL_TITLE))
+        if idx.isValid():
+            self.view.selectionModel().blockSignals(True)
+            self.view.setCurrentIndex(idx)
+            self.view.selectionModel().blockSignals(False)
+            self.view.scrollTo(idx)
+
+    def visible_titles(self) -> list[str]:
+        return [self.proxy.index(r, COL_TITLE).data() for r in range(self.proxy.rowCount())]
