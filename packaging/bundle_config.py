@@ -79,7 +79,7 @@ def keep(dest: str) -> bool:
         under = path.split("/plugins/", 1)[1]
         if any(fnmatch.fnmatch(under, pattern) for pattern in UNUSED_PLUGINS):
             return False
-    if "PySide6/" in path and _UNUSED_LIBRARY.search(path):
+    if _UNUSED_LIBRARY.search(path):  # also PyInstaller's top-level symlinks to Qt libraries
         return False
     if "qtwebengine_locales/" in path and name.endswith((".pak", ".pak.info")):
         return name.split(".pak")[0] in CHROMIUM_LOCALES
