@@ -33,6 +33,12 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def finding_line(rel: str, finding, lang: str) -> str:
+    """`path:line: PD202 duplicate-section message`, the compiler-style line of the
+    text report, for formats that carry a human-readable line per finding."""
+    return f"{rel}:{finding.line}: {finding.rule} {finding.name} {one_line(finding.message(lang))}"
+
+
 def renderer(name: str) -> Callable[[Report], str]:
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r} (choose from {', '.join(FORMATS)})")
