@@ -12,9 +12,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
+from app.core.document import Document
+from app.core.engine import Engine
+from app.core.fixes import apply_fixes
 from app.core.rules.residue import ends_sentence, fragment_start
-from tests.rules.harness import CLEAN_POST, check_text, fix_text, lines_of, only
+from tests.rules.harness import CLEAN_POST, check_text, fix_text, lines_of, make_site, only
 
 INTRO = "生成AIの導入は、最初の3か月でほぼ方向が決まります。ここでは準備の順番を整理します。"
 GOAL = "最初に決めるのは、何を良くしたいかです。問い合わせ対応の時間を半分にする、といった具体的な目標が役に立ちます。"
@@ -74,14 +78,85 @@ def test_lone_carriage_return_keeps_every_line_in_place(tmp_path):
     text = clean.replace(CLOSING + "\n\n---", CLOSING + "\n---").replace(SECTION_2, "---END---\n\n" + SECTION_2)
     assert mine(check_text(tmp_path / "a", text)) == [
         ("PD101", line_of(text, "---END---")), ("PD107", line_of(text, CLOSING))]
-    assert fix_text(tmp_path / "b", text, "PD107") == text.replace(CLOSING + "\n---", CLOSING + "\n\n---")
+    assert_fix_round_trip(tmp_path / "b", text, "PD107", text.replace(CLOSING + "\n---", CLOSING + "\n\n---"))
+
+
+# -- fixture posts (tests/fixtures/rules/residue) ------------------------------------------
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "residue"
+
+
+def _spans(findings) -> list[list]:
+    return sorted([f.rule, f.line, f.end_line] for f in findings if f.rule[:3] in ("PD1", "PD7"))
+
+
+def test_fixture_clean_post_with_traps_yields_nothing(tmp_path):
+    """`？ そして`, markers and citations in code, a list continued by `など、` and
+    `といった`, `とはいえ`, `Llama 3やGPT-4o`, a table, a quote, numbered H4s, a clean footer."""
+    findings = check_text(tmp_path, (FIXTURES / "clean-traps.md").read_text(encoding="utf-8"))
+    assert _spans(findings) == []
+
+
+def test_fixture_damaged_draft_every_finding_and_the_safe_fixes(tmp_path):
+    text = (FIXTURES / "damaged-draft.md").read_text(encoding="utf-8")
+    expected = yaml.safe_load((FIXTURES / "damaged-draft.expected.yml").read_text(encoding="utf-8"))
+    assert _spans(check_text(tmp_path / "a", text)) == sorted(expected["findings"])
+    site, path = make_site(tmp_path / "b", text)
+    doc = Document.load(path)
+    safe = [f for f in Engine(site).check_document(doc, site.info_for(path)) if f.rule[:3] in ("PD1", "PD7")
+            and f.fix is not None and f.fix.safe]
+    fixed, _ = apply_fixes(doc, safe, unsafe=False)
+    assert fixed.text == (FIXTURES / "damaged-draft.fixed.md").read_text(encoding="utf-8")
+    assert _spans(check_text(tmp_path / "c", fixed.text)) == sorted(expected["after_safe_fixes"])
+
+
+# -- messages ---------------------------------------------------------------------------
+@pytest.mark.parametrize("code, ja, en", [
+    ("PD101", ["「---END---」"], ["“---END---”"]),
+    ("PD102", ["導入を成功させるための基」", "23行目の生成マーカー"], ["導入を成功させるための基”", "generation marker on line 23"]),
+    ("PD103", ["「を」", "「を固めることが"], ["“を”", "“を固めることが"]),
+    ("PD104", ["40行目", "1か所、計3行"], ["line 40", "3 lines"]),
+    ("PD105", ["「[cite: 調査会社A]」"], ["“[cite: 調査会社A]”"]),
+    ("PD106", ["「利用料は無料 であり、試す」"], ["“利用料は無料 であり、試す”"]),
+    ("PD107", ["段落「目的を絞り", "38行目"], ["paragraph “目的を絞り", "line 38"]),
+    ("PD108", ["utm_source=chatgpt.com"], ["utm_source=chatgpt.com"]),
+])
+def test_messages_say_what_and_where_in_both_languages(tmp_path, code, ja, en):
+    text = (FIXTURES / "damaged-draft.md").read_text(encoding="utf-8")
+    first = only(check_text(tmp_path, text), code)[0]
+    assert all(part in first.message("ja") for part in ja), first.message("ja")
+    assert all(part in first.message("en") for part in en), first.message("en")
+    assert first.message("ja") != first.message("en")
 
 
 # -- PD101 (the example rule) ----------------------------------------------------------
-def test_pd101_marker_line_and_fix(tmp_path):
-    text = post((SECTION_2, "---END---\n\n" + SECTION_2))
-    assert lines_of(check_text(tmp_path / "a", text), "PD101") == [line_of(text, "---END---")]
-    assert fix_text(tmp_path / "b", text, "PD101") == CLEAN_POST
+@pytest.mark.parametrize("marker", ["---END---", "--- END ---", "---end---", "--END--", "-----End-----", "  ---END---  "])
+def test_pd101_marker_line_and_fix(tmp_path, marker):
+    text = post((SECTION_2, marker + "\n\n" + SECTION_2))
+    assert lines_of(check_text(tmp_path / "a", text), "PD101") == [line_of(text, marker)]
+    assert_fix_round_trip(tmp_path / "b", text, "PD101", CLEAN_POST)
+
+
+def test_pd101_marker_glued_under_a_paragraph_and_at_the_end(tmp_path):
+    glued = post((TRIAL + "\n", TRIAL + "\n---END---\n"))
+    assert lines_of(check_text(tmp_path / "a", glued), "PD101") == [line_of(glued, "---END---")]
+    assert_fix_round_trip(tmp_path / "b", glued, "PD101", CLEAN_POST)
+    last = CLEAN_POST + "\n---END---\n"
+    assert lines_of(check_text(tmp_path / "c", last), "PD101") == [line_of(last, "---END---")]
+    assert_fix_round_trip(tmp_path / "d", last, "PD101", CLEAN_POST)
+
+
+@pytest.mark.parametrize("line", [
+    "生成の区切りには ---END--- という行が使われます。",   # in a sentence
+    "`---END---`",                                           # a code span
+    "```text\n---END---\n```",                               # a code block
+    "<!-- ---END--- -->",                                    # a comment
+    "---",                                                   # a rule
+    "END",                                                   # no dashes
+    "---ENDING---",                                          # another word
+])
+def test_pd101_near_misses(tmp_path, line):
+    text = post((TRIAL + "\n", TRIAL + "\n\n" + line + "\n"))
+    assert lines_of(check_text(tmp_path, text), "PD101") == []
 
 
 # -- PD102 ---------------------------------------------------------------------------
@@ -300,7 +375,7 @@ def test_pd105_each_marker_form_fires_and_is_deleted_with_its_space(tmp_path, ma
     line = line_of(text, "具体的な目標が")
     col = text.split("\n")[line - 1].index(marker)
     assert [(f.line, f.col, f.end_col) for f in found] == [(line, col, col + len(marker))]
-    assert fix_text(tmp_path / "b", text, "PD105") == CLEAN_POST
+    assert_fix_round_trip(tmp_path / "b", text, "PD105", CLEAN_POST)
 
 
 def test_pd105_one_finding_per_marker(tmp_path):
@@ -308,13 +383,13 @@ def test_pd105_one_finding_per_marker(tmp_path):
                  "結果を数字で残すことが大切です。"))
     found = only(check_text(tmp_path / "a", text), "PD105")
     assert len(found) == 4 and {f.line for f in found} == {line_of(text, "全社展開")}
-    assert fix_text(tmp_path / "b", text, "PD105") == CLEAN_POST
+    assert_fix_round_trip(tmp_path / "b", text, "PD105", CLEAN_POST)
 
 
 def test_pd105_marker_only_line_is_deleted(tmp_path):
     text = post((TRIAL + "\n", TRIAL + "\n\n[cite_end]\n"))
     assert lines_of(check_text(tmp_path / "a", text), "PD105") == [line_of(text, "[cite_end]")]
-    assert fix_text(tmp_path / "b", text, "PD105") == CLEAN_POST
+    assert_fix_round_trip(tmp_path / "b", text, "PD105", CLEAN_POST)
 
 
 def test_pd105_not_in_code(tmp_path):
@@ -336,7 +411,7 @@ def test_pd106_stray_space_fires_and_fix_deletes_it(tmp_path, good, bad):
     line = line_of(text, "今回は")
     col = text.split("\n")[line - 1].index(bad) + bad.index(" ")
     assert [(f.line, f.col, f.end_col) for f in found] == [(line, col, col + 1)]
-    assert fix_text(tmp_path / "b", text, "PD106") == base
+    assert_fix_round_trip(tmp_path / "b", text, "PD106", base)
 
 
 @pytest.mark.parametrize("line", [
@@ -496,7 +571,7 @@ def test_pd108_chat_tracking_fires_and_fix_removes_it(tmp_path, query, cleaned):
     text = base.replace(REPORT + cleaned, REPORT + query)
     found = only(check_text(tmp_path / "a", text), "PD108")
     assert [f.line for f in found] == [line_of(text, "総務省の調査")]
-    assert fix_text(tmp_path / "b", text, "PD108") == base
+    assert_fix_round_trip(tmp_path / "b", text, "PD108", base)
 
 
 def test_pd108_reference_definitions_and_autolinks(tmp_path):
@@ -509,3 +584,26 @@ def test_pd108_near_misses(tmp_path):
     text = post((TRIAL + "\n", TRIAL + f"\n\n[調査]({REPORT}?utm_source=newsletter)と"
                  "`?utm_source=chatgpt.com` の違いです。\n\n```text\n" + REPORT + "?utm_source=chatgpt.com\n```\n"))
     assert lines_of(check_text(tmp_path, text), "PD108") == []  # the CTA's utm_source=article neither
+
+
+# -- the posts kept aside and the sample site ------------------------------------------
+RESIDUE_CODES = {f"PD10{n}" for n in range(1, 9)}
+
+
+def test_aside_posts():
+    """tests/fixtures/aside/expected.yml: every residue finding on its line, no more, none forbidden."""
+    from tests.rules.test_cta import check_aside
+    check_aside(RESIDUE_CODES)
+
+
+def test_sample_site_clean_posts_have_no_residue_findings():
+    from tests.rules.test_front_matter import sample_clean_posts
+    clean = sample_clean_posts()
+    if not clean:
+        pytest.skip("content/MANIFEST.md lists no clean posts yet")
+    from app.core.site import Site
+    site = Site(clean[0].parents[1])
+    engine = Engine(site)
+    for path in clean:
+        result = engine.check_path(path, site.info_for(path))
+        assert [f for f in result.findings if f.rule in RESIDUE_CODES] == [], result.rel

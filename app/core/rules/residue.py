@@ -76,22 +76,24 @@ class Segment:
     children: list[Token]  # its inline tokens
     text: str  # inline markup removed
     followed_by: str | None  # "marker", "rule", "end" or None (other content)
+    followed_at: int | None  # the marker's or rule's file line
     after_marker: bool  # resumes right after a marker line
     after_list: bool  # the paragraph directly follows a list
 
 
-def _following(post: ParsedPost, index: int) -> str | None:
-    """What comes after block `index`: a marker, a `---` rule, the end of the body, or
-    other content (None). Comment-only HTML blocks are looked through."""
+def _following(post: ParsedPost, index: int) -> tuple[str | None, int | None]:
+    """What comes after block `index`, and on which line: a marker, a `---` rule, the
+    end of the body, or other content (None). Comment-only HTML blocks are looked
+    through."""
     for b in post.blocks[index + 1:]:
         if is_comment(post, b):
             continue
         if b.kind == "hr":
-            return "rule"
+            return "rule", b.line
         if b.kind == "paragraph" and MARKER.match(line_text(post, b.line)):
-            return "marker"
-        return None
-    return "end"
+            return "marker", b.line
+        return None, None
+    return "end", None
 
 
 def _children(tokens: list[Token]) -> list[Token]:
@@ -129,16 +131,17 @@ def prose_segments(post: ParsedPost) -> list[Segment]:
         cuts = [(ln, kind) for ln, kind in cuts if kind]
         after_list = b.index > 0 and post.blocks[b.index - 1].kind == "list"
         # A paragraph glued to `---` is followed by the rule its author meant.
-        tail = "rule" if b.kind == "heading" else _following(post, b.index)
+        tail, tail_at = ("rule", b.end_line) if b.kind == "heading" else _following(post, b.index)
         if not cuts:
             children = _children(b.tokens)
-            out.append(Segment(b.line, last, children, b.text, tail, False, after_list))
+            out.append(Segment(b.line, last, children, b.text, tail, tail_at, False, after_list))
             continue
         start = b.line
         for stop, kind in cuts + [(last + 1, tail)]:
             if start < stop:
                 children = _children(tokenize("\n".join(post.lines[start - 1:stop - 1]))[0])
-                out.append(Segment(start, stop - 1, children, inline_text(children), kind,
+                at = stop if stop <= last else tail_at
+                out.append(Segment(start, stop - 1, children, inline_text(children), kind, at,
                                    start != b.line, after_list and start == b.line))
             start = stop + 1
     return out
@@ -224,11 +227,14 @@ def truncated_paragraph(ctx: Context) -> Iterator[Finding]:
         if seg.followed_by not in _FOLLOWED or is_link_or_image_only(seg.children) or ends_sentence(seg.text):
             continue
         ja, en = _FOLLOWED[seg.followed_by]
+        if seg.followed_at is not None:
+            ja, en = f"{seg.followed_at}行目の{ja}", f"{en} on line {seg.followed_at}"
         tail = _tail(seg.text)
         yield ctx.finding(seg.line, Text(
             f"段落が文の途中で終わり、{ja}が続いています（「{tail}」）。続きが欠けていないか確認してください。",
             f"The paragraph stops mid-sentence (“{tail}”) before {en}. Check whether the rest is missing."),
-            end_line=seg.end_line)
+            end_line=seg.end_line,
+            related=[Span(seg.followed_at)] if seg.followed_at is not None else ())
 
 
 # -- PD103 ------------------------------------------------------------------------
