@@ -76,13 +76,14 @@ def test_bundle_leaves_out_unused_qt(internal):
     assert not dangling, "a left-out library's symlink stayed behind"
 
 
-def test_bundled_check_reports_as_the_installed_package(exe, tmp_path):
+@pytest.mark.parametrize("where", ["repository", "bundle"])
+def test_bundled_check_reports_as_the_installed_package(exe, tmp_path, where):
     """Same exit code and JSON on the repository's sample site, and on the copy inside
-    the bundle (the one the frozen app finds itself)."""
-    installed = sample_site_check([sys.executable, "-m", "app"], REPO / "content", REPO)
+    the bundle (the one the frozen app opens by default)."""
+    site = REPO / "content" if where == "repository" else exe.parent / "_internal" / "content"
+    installed = sample_site_check([sys.executable, "-m", "app"], site, REPO)
     assert installed[1]["files"], "the sample site has posts"
-    assert sample_site_check([exe], REPO / "content", tmp_path) == installed
-    assert sample_site_check([exe], exe.parent / "_internal" / "content", tmp_path) == installed
+    assert sample_site_check([exe], site, tmp_path) == installed
 
 
 def test_bundled_rules_and_version(exe, tmp_path):

@@ -17,9 +17,9 @@ from .helpers import REPO, run, sample_site_check
 pytestmark = pytest.mark.slow
 
 
-def repo_files(top: str) -> set[str]:
+def source_files(src: Path, top: str) -> set[str]:
     """Files under a top-level folder, relative to it, hidden folders skipped (as in the wheel)."""
-    base = REPO / top
+    base = src / top
     out = set()
     for p in base.rglob("*"):
         rel = p.relative_to(base)
@@ -35,14 +35,21 @@ def test_every_package_under_app_is_listed_in_pyproject():
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """The wheel built from a copy of the sources (a build in the checkout would leave
-    build/ and *.egg-info behind)."""
+def src(tmp_path_factory) -> Path:
+    """A snapshot of the sources: the wheel is built from it (a build in the checkout
+    would leave build/ and *.egg-info behind) and compared with it (the sample site
+    changes while other people work)."""
     src = tmp_path_factory.mktemp("src")
     for name in ("app", "resources", "content"):
         shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO / name, src / name)
+    return src
+
+
+@pytest.fixture(scope="module")
+def wheel(src, tmp_path_factory) -> Path:
+    """The wheel built from the snapshot."""
     out = tmp_path_factory.mktemp("wheel")
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(src)],
                           capture_output=True, text=True, timeout=600)
@@ -51,12 +58,12 @@ def wheel(tmp_path_factory) -> Path:
     return whl
 
 
-def test_wheel_carries_code_resources_and_sample_site(wheel):
+def test_wheel_carries_code_resources_and_sample_site(src, wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    code = {f"app/{f}" for f in repo_files("app") if f.endswith(".py")}
+    code = {f"app/{f}" for f in source_files(src, "app") if f.endswith(".py")}
     assert code - names == set()
-    assert {f"app/resources/{f}" for f in repo_files("resources")} - names == set()
-    assert {f"app/content/{f}" for f in repo_files("content")} - names == set()
+    assert {f"app/resources/{f}" for f in source_files(src, "resources")} - names == set()
+    assert {f"app/content/{f}" for f in source_files(src, "content")} - names == set()
     assert "app/content/.editorial.yml" in names
     assert not [n for n in names if "/.jekyll-cache/" in n], "Jekyll's cache is not sample content"
     assert not [n for n in names if re.match(r"(resources|content)/", n)], "nothing at the top of site-packages"
@@ -79,8 +86,8 @@ def test_installed_package_finds_its_resources_and_sample_site(installed, tmp_pa
         assert Path(line).is_relative_to(installed), f"{line} is not in the installed package"
 
 
-def test_installed_package_checks_its_sample_site_as_the_checkout_does(installed, tmp_path):
-    ours = sample_site_check([sys.executable, "-m", "app"], REPO / "content", REPO)
+def test_installed_package_checks_its_sample_site_as_the_checkout_does(src, installed, tmp_path):
+    ours = sample_site_check([sys.executable, "-m", "app"], src / "content", REPO)
     theirs = sample_site_check([sys.executable, "-P", "-m", "app"], installed / "app" / "content", tmp_path,
                                PYTHONPATH=str(installed))
     assert theirs == ours
