@@ -83,8 +83,9 @@ def _draft_slug(path: Path) -> str:
     return ascii_slug(stem) or "post"
 
 
-def _set_date(doc: Document, value: str) -> Document:
-    """Set `date:`; a new one goes right after `title:` (the house order)."""
+def set_date(doc: Document, value: str) -> Document:
+    """Set `date:` unquoted, as the house writes it; a new one goes right after
+    `title:` (the house order). Used by publishing and by the form."""
     title = doc.field_lines("title")
     if doc.field_lines("date") is not None or title is None:
         return doc.with_field("date", value)
@@ -110,7 +111,7 @@ def plan(site: Site, path: Path | str, *, now: datetime | None = None, doc: Docu
         posts = site.root / "_posts"
         slug = _draft_slug(path)
         target = posts / f"{when.date().isoformat()}-{next_number(posts, when.date())}-{slug}{path.suffix}"
-        new = _set_date(doc, format_date(when))
+        new = set_date(doc, format_date(when))
         if new.get("published") is False:
             new = new.without_field("published")
         image_move = None

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QFileSystemWatcher, QSaveFile, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -27,6 +26,7 @@ from app.core.config import ConfigError
 from app.core.document import Document, DocumentError
 from app.core.engine import Engine
 from app.core.findings import Edit, Finding, Severity
+from app.core.publish import set_date
 from app.core.site import Site
 
 from .app import current_lang, language, sample_site
@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
             from .form import FrontMatterForm
         except ImportError:
             return
-        self.form = FrontMatterForm(self)
+        self.form = FrontMatterForm(self, doc_provider=self.current_doc)
         self.form_dock = self._dock("FormDock", self.form, Qt.DockWidgetArea.RightDockWidgetArea)
         self.form.fieldEdited.connect(self._form_edited)
 
@@ -538,24 +538,30 @@ class MainWindow(QMainWindow):
         return True
 
     def _undo(self) -> None:
-        if self.form and self.form.isAncestorOf(QApplication.focusWidget()):
-            self.form.undo_stack.undo()
-        else:
-            self.editor.undo()
+        """Form edits are editor edits, so one undo history serves both."""
+        self.editor.undo()
 
     def _redo(self) -> None:
-        if self.form and self.form.isAncestorOf(QApplication.focusWidget()):
-            self.form.undo_stack.redo()
-        else:
-            self.editor.redo()
+        self.editor.redo()
+
+    def _flush_form(self) -> None:
+        """Write a field still being typed in before the text is saved or checked."""
+        if self.form:
+            self.form.flush()
 
     def _form_edited(self, key: str, value) -> None:
-        """The form set a field: the new text goes into the editor as one edit."""
+        """The form set a field (None: remove it): the new text goes into the editor
+        as one undoable edit that changes only that field's lines."""
         doc = self.current_doc()
         if doc is None:
             return
         try:
-            new = doc.with_field(key, value)
+            if value is None:
+                new = doc.without_field(key)
+            elif key == "date" and isinstance(value, str):
+                new = set_date(doc, value)
+            else:
+                new = doc.with_field(key, value)
         except (DocumentError, ValueError) as exc:
             self.statusBar().showMessage(str(exc), 5000)
             return
@@ -570,6 +576,7 @@ class MainWindow(QMainWindow):
 
     # -- saving ---------------------------------------------------------------------
     def save(self) -> bool:
+        self._flush_form()
         doc = self.current_doc()
         if doc is None or self.path is None:
             return False
@@ -690,6 +697,7 @@ class MainWindow(QMainWindow):
         if self.site is None or self.path is None:
             return None
         from app.core.publish import PublishError, publish, split_findings
+        self._flush_form()
         if self.is_modified() and not self.save():
             return None
         findings = self.check_sync()
@@ -715,12 +723,14 @@ class MainWindow(QMainWindow):
         return new_path
 
     def validate_site(self):
+        """Tools → Validate site: the batch dialog (another engineer's), opening a
+        finding's post at its line on double-click."""
         if self.site is None:
             return None
-        from .batch import BatchRun
-        self._batch = BatchRun(self, self.site, self.engine)
-        self._batch.openRequested.connect(lambda p, line: self.open_post(p, line))
-        self._batch.start()
+        from .batch import BatchValidationDialog
+        self._batch = BatchValidationDialog(self.site, self.engine, parent=self,
+                                            open_location=lambda path, line: self.open_post(Path(path), line))
+        self._batch.show()
         return self._batch
 
     def about(self) -> None:

@@ -33,10 +33,12 @@ DRAFT = "_drafts/rag-chunk-review.md"
 
 
 def pytest_collection_modifyitems(config, items):
-    """The offscreen platform warns about dock size hints: harmless here."""
+    """The offscreen platform warns about dock size hints and popups (a completer's
+    list): harmless here."""
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints"))
+            item.add_marker(pytest.mark.qt_log_ignore("does not support propagateSizeHints",
+                                                      "does not support raise", "does not support grabbing"))
 
 
 @pytest.fixture(scope="session")
@@ -135,6 +137,16 @@ def window(qtbot, site, prompts):
     yield w
     w.editor.document().setModified(False)
     w.close()
+    settle()
+
+
+def settle() -> None:
+    """Let background work finish and deliver its results while the widgets still
+    exist (a render queued for a deleted preview would fail the next test)."""
+    from PySide6.QtCore import QCoreApplication
+    from app.ui.workers import wait_all
+    wait_all()
+    QCoreApplication.processEvents()
 
 
 def open_post(qtbot, w, rel: str):
