@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -376,3 +377,31 @@ def test_github_file_is_relative_to_the_workspace(tmp_path, monkeypatch):
     assert all(line.startswith("::") is False or "file=site/_posts/" in line for line in lines)
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "elsewhere"))
     assert "file=_posts/" in run(root, "github")[1]
+
+
+def test_every_sarif_fix_on_the_aside_posts_equals_postdesk_edit(tmp_path):
+    """The realistic posts kept aside, the BOM/CRLF variant in place of its plain
+    original: each of their fixes, applied from the SARIF as a consumer applies it to
+    the file as written, gives the bytes PostDesk's own edit gives."""
+    from app.core.document import Document
+    from app.core.engine import Engine
+    from app.core.site import Site
+    aside = Path(__file__).resolve().parents[1] / "fixtures" / "aside"
+    root = tmp_path / "site"
+    shutil.copytree(aside / "site", root)
+    variant = next((aside / "bom_crlf").glob("*.md"))
+    shutil.copyfile(variant, root / "_posts" / variant.name.replace(".bom-crlf", ""))
+    results = Engine(Site(root)).check_site()
+    log = json.loads(renderer("sarif")(Report(results, root, "en", "0.1.0")))
+    checked = 0
+    for (res, f), sarif in zip([(r, f) for r in results for f in r.findings], log["runs"][0]["results"]):
+        assert sarif["ruleId"] == f.rule
+        if f.fix is None:
+            continue
+        raw = res.path.read_bytes().decode("utf-8")
+        bom = raw.startswith("\ufeff")
+        by_consumer = apply_sarif_fix(raw[1:] if bom else raw, sarif["fixes"][0])
+        by_postdesk = Document.load(res.path).with_edits(f.fix.edits).to_bytes().decode("utf-8")
+        assert ("\ufeff" if bom else "") + by_consumer == by_postdesk, (res.rel, f.rule, f.line)
+        checked += 1
+    assert checked >= 40
