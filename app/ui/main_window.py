@@ -342,7 +342,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(site.root)), 4000)
         self.siteOpened.emit(site.root)
+        self._reopen_recovered(site)
         return True
+
+    def _reopen_recovered(self, site: Site) -> None:
+        """After a crash: open the post with the newest autosave (opening offers it)."""
+        if self._recovery is None:
+            return
+        pending = self._recovery.pending(site.root)
+        if pending:
+            self.open_post(pending[0])
 
     def choose_site(self) -> None:
         start = str(self.site.root) if self.site else ""
