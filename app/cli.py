@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--fix", action="store_true", help="apply safe fixes")
     c.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply fixes to review")
     c.add_argument("--no-cache", action="store_true", help="ignore and leave untouched any cache")
+    c.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes (default: every core when there are enough posts; 1: no workers)")
 
     s = sub.add_parser("set", help="set front-matter fields losslessly")
     s.add_argument("--field", action="append", required=True, metavar="KEY=VALUE", help="VALUE is read as YAML")
@@ -98,16 +100,17 @@ def _expand(paths: Sequence[Path], site) -> list[Path] | None:
 
 def cmd_check(args) -> int:
     from .core.engine import Engine
-    from .core.fixes import fix_until_clean
     from .core.reports import Report, renderer
     lang = args.lang or system_lang()
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs: expected a number of processes, 1 or more")
     site = _open_site(args.paths, args.site)
     engine = Engine(site)
     targets = _expand(args.paths, site)
     started = time.perf_counter()
     if args.fix:
         _apply_fixes(engine, targets, site, args.unsafe_fixes, lang)
-    results = engine.check_site(targets)
+    results = engine.check_site(targets, jobs=args.jobs, cache=_result_cache(engine, site, args.no_cache))
     report = Report(results, site.root, lang, __version__, time.perf_counter() - started)
     text = renderer(args.format)(report)
     if args.output:
@@ -115,6 +118,15 @@ def cmd_check(args) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_FINDINGS if report.summary["errors"] else EXIT_OK
+
+
+def _result_cache(engine, site, disabled: bool):
+    """The site's result cache (`<site>/.postdesk-cache/`), or None with --no-cache,
+    which neither reads nor writes it."""
+    if disabled:
+        return None
+    from .core.cache import ResultCache
+    return ResultCache.for_site(site, engine.config, [r.code for r in engine.rules])
 
 
 def _apply_fixes(engine, targets, site, unsafe: bool, lang: str) -> None:

@@ -5,14 +5,26 @@ pass over small per-post signatures, so a site check holds no more than one pars
 post at a time. Severities and on/off come from the configuration; inline
 `postdesk-disable` comments are applied as a filter after the rules ran, as
 markdownlint and textlint do.
+
+A site check can use every core (`jobs`): the posts go out in chunks to worker
+processes, each of which builds its own Engine once, and the results come back in
+the serial order. It can also reuse earlier results (`cache`, see cache.py): only
+posts whose bytes or dependencies changed are parsed again; the site-wide pass is
+recomputed every time from the stored signatures.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import sys
+import threading
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import cache as cache_mod
 from .config import Config
 from .document import Document, DocumentError
 from .findings import Finding, Severity, Text, count_by_severity
@@ -32,6 +44,8 @@ class FileResult:
     signature: object = None  # for site-wide rules (PD204)
     title: str | None = None
     draft: bool = False
+    digest: str | None = None  # content hash of the bytes checked (for the result cache)
+    deps: object = None  # cache.Dependencies: what the findings read of other files
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -123,6 +137,7 @@ class Engine:
         if self.site_rules:
             from .rules import similar  # the family that provides signatures
             result.signature = similar.signature(post)
+        result.deps = cache_mod.dependencies(post, info, self.site)
         result.findings = self._finish(findings, doc.lines)
         return result
 
@@ -151,31 +166,135 @@ class Engine:
         """Check a file on disk; an unreadable file gets its PD500 finding."""
         rel = info.rel if info else (self.site.rel(path) if self.site else path.name)
         try:
-            doc = Document.load(path)
-        except DocumentError as exc:
-            return FileResult(path, rel, [_problem_finding(exc)], draft=bool(info and info.draft))
+            raw = Path(path).read_bytes()
         except OSError as exc:
             msg = Text(f"ファイルを読めません: {exc.strerror}", f"Cannot read the file: {exc.strerror}")
             return FileResult(path, rel, [Finding("PD500", "unreadable-file", Severity.ERROR, 1, msg)])
-        return self._check(doc, info)
+        return self.check_bytes(raw, path, info)
+
+    def check_bytes(self, raw: bytes, path: Path, info: PostInfo | None = None) -> FileResult:
+        """Check a file's bytes as read from `path` (the result carries their digest)."""
+        rel = info.rel if info else (self.site.rel(path) if self.site else path.name)
+        try:
+            doc = Document.from_bytes(raw, path)
+        except DocumentError as exc:
+            result = FileResult(path, rel, [_problem_finding(exc)], draft=bool(info and info.draft))
+            result.deps = cache_mod.Dependencies()  # unreadable bytes: nothing else is read
+        else:
+            result = self._check(doc, info)
+        result.digest = cache_mod.digest(raw)
+        return result
 
     # -- a site -------------------------------------------------------------
     def check_site(self, paths: Iterable[Path] | None = None,
                    progress: Callable[[int, int, FileResult], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> list[FileResult]:
-        """Check `paths` (default: every post and draft of the site)."""
+                   cancelled: Callable[[], bool] | None = None, *,
+                   jobs: int | None = None, cache: "cache_mod.ResultCache | None" = None) -> list[FileResult]:
+        """Check `paths` (default: every post and draft of the site).
+
+        `jobs`: worker processes (None: every core when there are enough posts to pay
+        for starting them; 1: in this process). `cache`: a ResultCache to reuse and
+        update (None: check everything, store nothing). Either way the results are the
+        same, in the same order.
+        """
         infos = self._targets(paths)
-        results: list[FileResult] = []
-        for n, (path, info) in enumerate(infos, start=1):
-            if cancelled and cancelled():
-                break
-            res = self.check_path(path, info)
-            results.append(res)
+        total = len(infos)
+        results: list[FileResult | None] = [None] * total
+        done = 0
+        state = cache_mod.SiteState(self.site) if cache is not None and self.site is not None else None
+        todo: list[int] = []
+        for i, (path, info) in enumerate(infos):
+            hit = self._cached(cache, state, path, info) if state is not None else None
+            if hit is None:
+                todo.append(i)
+                continue
+            results[i] = hit
+            done += 1
             if progress:
-                progress(n, len(infos), res)
+                progress(done, total, hit)
+        for i, res in self._run(infos, todo, jobs, cancelled):
+            results[i] = res
+            done += 1
+            if state is not None:
+                self._store(cache, state, res)
+            if progress:
+                progress(done, total, res)
+        checked = [r for r in results if r is not None]
+        if cache is not None:
+            if paths is None and len(checked) == total and self.site is not None:
+                cache.prune(i.rel for i in self.site.all_posts)
+            cache.save()
         if self.site_rules and self.site is not None:
-            self._apply_site_rules(results)
-        return results
+            self._apply_site_rules(checked, cache, state)
+        return checked
+
+    def _cached(self, cache, state, path: Path, info: PostInfo | None) -> FileResult | None:
+        """The stored result for this file's current bytes and dependencies, if any."""
+        rel = info.rel if info else self.site.rel(path)
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            return None
+        content = cache_mod.digest(raw)
+        state.digests[rel] = content
+        entry = cache.get(rel, content, state)
+        if entry is None:
+            return None
+        return FileResult(path, rel, entry.findings, entry.signature, entry.title, entry.draft, content, entry.deps)
+
+    @staticmethod
+    def _store(cache, state, res: FileResult) -> None:
+        if res.digest is None or res.deps is None:
+            return  # unreadable: check it again next time
+        state.digests[res.rel] = res.digest
+        cache.put(res.rel, res.digest, res.deps, state, res.findings, res.title, res.signature, res.draft)
+
+    def _run(self, infos, todo: list[int], jobs: int | None,
+             cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, FileResult]]:
+        """(index, result) for each post in `todo`, in order, here or in workers."""
+        workers = self._workers(len(todo), jobs)
+        if workers <= 1:
+            for i in todo:
+                if cancelled and cancelled():
+                    return
+                yield i, self.check_path(*infos[i])
+            return
+        yield from self._run_parallel(infos, todo, workers, cancelled)
+
+    @staticmethod
+    def _workers(n: int, jobs: int | None) -> int:
+        """How many processes: starting one costs about as much as checking a few
+        dozen posts, so small batches stay in this process."""
+        if jobs is not None:
+            return max(1, min(jobs, n))
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return max(1, min(cores, n // PARALLEL_MIN_POSTS))
+
+    def _run_parallel(self, infos, todo: list[int], workers: int,
+                      cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, FileResult]]:
+        """Chunks of posts to `workers` processes; results yielded in serial order as
+        the chunks finish (a chunk that finishes early waits for its predecessors)."""
+        size = max(4, min(64, len(todo) // (workers * 8) or 1))
+        chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+        ready: dict[int, list[FileResult]] = {}
+        next_chunk = 0
+        with ProcessPoolExecutor(workers, mp_context=_mp_context(), initializer=_init_worker,
+                                 initargs=(self.site, self.config, [r.code for r in self.rules])) as pool:
+            pending = {pool.submit(_check_chunk, [infos[i] for i in chunk]): n for n, chunk in enumerate(chunks)}
+            try:
+                while pending:
+                    finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    if cancelled and cancelled():
+                        return
+                    for fut in finished:
+                        ready[pending.pop(fut)] = fut.result()
+                    while next_chunk in ready:
+                        for i, res in zip(chunks[next_chunk], ready.pop(next_chunk)):
+                            yield i, res
+                        next_chunk += 1
+            finally:
+                for fut in pending:
+                    fut.cancel()
 
     def _targets(self, paths: Iterable[Path] | None) -> list[tuple[Path, PostInfo | None]]:
         if paths is None:
@@ -183,14 +302,15 @@ class Engine:
                 return []
             return [(i.path, i) for i in self.site.all_posts]
         out = []
+        by_path = {i.path: i for i in self.site.all_posts} if self.site else {}
         for p in paths:
             p = Path(p).resolve()
-            out.append((p, self.site.info_for(p) if self.site else None))
+            out.append((p, by_path.get(p)))
         return out
 
-    def _apply_site_rules(self, results: list[FileResult]) -> None:
+    def _apply_site_rules(self, results: list[FileResult], cache=None, state=None) -> None:
         """PD204 over the whole site: posts not among `results` join the index too."""
-        index = self.build_index(results)
+        index = self.build_index(results, cache=cache, state=state)
         for res in results:
             if res.signature is None:
                 continue
@@ -199,8 +319,12 @@ class Engine:
                 lines = res.path.read_text(encoding="utf-8-sig", errors="replace").split("\n") if res.path.exists() else []
                 res.findings = self._finish(res.findings + extra, lines)
 
-    def build_index(self, results: Iterable[FileResult] = ()):
-        """The cross-post similarity index over every post of the site."""
+    def build_index(self, results: Iterable[FileResult] = (), *, cache=None, state=None):
+        """The cross-post similarity index over every post of the site.
+
+        Posts outside `results` are added from the cache's stored signatures where
+        their bytes are unchanged, else parsed here.
+        """
         from .rules import similar
         index = similar.SimilarityIndex(self.config)
         seen = set()
@@ -212,12 +336,56 @@ class Engine:
             for info in self.site.posts:
                 if info.rel in seen:
                     continue
-                try:
-                    doc = Document.load(info.path)
-                except (DocumentError, OSError):
-                    continue
-                index.add(info.rel, similar.signature(self.parse(doc)))
+                sig = self._signature_of(info, cache, state)
+                if sig is not None:
+                    index.add(info.rel, sig)
         return index
+
+    def _signature_of(self, info: PostInfo, cache, state):
+        """A post's PD204 signature: from the cache when its bytes are unchanged."""
+        from .rules import similar
+        try:
+            raw = info.path.read_bytes()
+        except OSError:
+            return None
+        if cache is not None:
+            found, sig = cache.signature(info.rel, state.digests.get(info.rel) or cache_mod.digest(raw))
+            if found:
+                return sig
+        try:
+            doc = Document.from_bytes(raw, info.path)
+        except DocumentError:
+            return None
+        return similar.signature(self.parse(doc))
+
+
+PARALLEL_MIN_POSTS = 24  # below this many posts per extra process, stay serial
+
+_WORKER: Engine | None = None
+
+
+def _mp_context():
+    """fork where it is safe (no other threads: the command line), else forkserver
+    (a window's check thread must not fork a threaded process); spawn off Linux."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["app.core.engine"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _init_worker(site: Site | None, config: Config, rule_codes: list[str]) -> None:
+    """Each worker builds its Engine once."""
+    global _WORKER
+    _WORKER = Engine(site, config, rule_codes)
+
+
+def _check_chunk(items: list[tuple[Path, PostInfo | None]]) -> list[FileResult]:
+    assert _WORKER is not None
+    return [_WORKER.check_path(path, info) for path, info in items]
 
 
 def summary(results: Iterable[FileResult]) -> dict[str, int]:
