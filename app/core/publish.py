@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from .document import Document, atomic_write
+from .document import Document, DocumentError, atomic_write
 from .findings import Edit, Finding, Severity, Text
 from .site import POST_NAME, Site
 
@@ -84,13 +84,19 @@ def _draft_slug(path: Path) -> str:
 
 
 def set_date(doc: Document, value: str) -> Document:
-    """Set `date:` unquoted, as the house writes it; a new one goes right after
-    `title:` (the house order). Used by publishing and by the form."""
-    title = doc.field_lines("title")
-    if doc.field_lines("date") is not None or title is None:
+    """Set `date:` unquoted, as the house writes it (a YAML string, since the space
+    before the offset makes it no timestamp), replacing the key's own lines or, for
+    a new key, right after `title:` (the house order). Used by publishing and by the
+    form. `with_field` would quote it like its siblings."""
+    line = f"date: {value}"
+    span = doc.field_lines("date") or doc.field_lines("title")
+    if span is None:
         return doc.with_field("date", value)
-    end = doc.offset(title[1]) + len(doc.lines[title[1] - 1])
-    return doc.with_edits([Edit(end, end, f"\ndate: {value}")])
+    first, last = span
+    end = doc.offset(last) + len(doc.lines[last - 1])
+    if doc.field_lines("date") is not None:
+        return doc.with_edits([Edit(doc.offset(first), end, line)])
+    return doc.with_edits([Edit(end, end, "\n" + line)])
 
 
 def _image_pattern(site: Site) -> str | None:
@@ -101,7 +107,11 @@ def _image_pattern(site: Site) -> str | None:
 def plan(site: Site, path: Path | str, *, now: datetime | None = None, doc: Document | None = None) -> PublishPlan:
     """What publishing `path` would do (nothing is written)."""
     path = Path(path).resolve()
-    doc = doc if doc is not None else Document.load(path)
+    if doc is None:
+        try:
+            doc = Document.load(path)
+        except DocumentError as exc:  # not text, another encoding: nothing is written
+            raise PublishError(exc.message) from exc
     if doc.problem is not None:
         raise PublishError(Text("フロントマターが読めないため公開できません。",
                                 "The front matter cannot be read, so the post cannot be published."))

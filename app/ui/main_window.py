@@ -631,6 +631,8 @@ class MainWindow(QMainWindow):
         self.post_list.model.cancel()
         if self._recovery is not None:
             self._recovery.stop()
+        self._check_gen += 1  # a check still running is for a closed window
+        self.preview.clear()  # stops its debounce and drops a render still running
         self.preview.close()
         event.accept()
 
