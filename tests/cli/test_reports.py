@@ -53,8 +53,10 @@ def junit_schema():
     return xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd"))
 
 
-def run(root: Path, fmt: str, *args: str, lang: str = "en") -> tuple[int, str]:
-    out = root.parent / f"report.{fmt}"
+def run(root: Path, fmt: str, *args: str, lang: str = "en", out_dir: Path | None = None) -> tuple[int, str]:
+    """`postdesk check ROOT --format FMT`: its exit status and its report, written
+    beside the site (or into `out_dir`: never into a site the test does not own)."""
+    out = (out_dir or root.parent) / f"report.{fmt}"
     status = main(["check", str(root), "--format", fmt, "--output", str(out), "--lang", lang, "--no-cache", *args])
     return status, out.read_text(encoding="utf-8")
 
@@ -145,7 +147,7 @@ def test_sarif_validates_against_the_2_1_0_schema(tmp_path, sarif_validator, lan
 
 
 def test_sarif_of_the_sample_site_validates(tmp_path, sarif_validator):
-    status, text = run(CONTENT, "sarif")
+    status, text = run(CONTENT, "sarif", out_dir=tmp_path)
     log = assert_valid_sarif(sarif_validator, text)
     assert status == 1 and log["runs"][0]["results"]
 
@@ -319,10 +321,10 @@ def test_junit_validates_and_has_one_failure_per_finding(tmp_path, junit_schema)
 
 
 def test_junit_of_the_sample_site_validates(junit_schema, tmp_path):
-    status, text = run(CONTENT, "junit")
+    status, text = run(CONTENT, "junit", out_dir=tmp_path)
     junit_schema.validate(text)
     failures = int(ET.fromstring(text).get("failures"))
-    _, reference = run(CONTENT, "json")
+    _, reference = run(CONTENT, "json", out_dir=tmp_path)
     assert failures == sum(len(f["findings"]) for f in json.loads(reference)["files"])
 
 
