@@ -2,8 +2,8 @@
 
 Nothing happens at import time. `prepare_environment()` does what must precede the
 QApplication (Chromium's sandbox flag as root, the preview's URL scheme);
-`create_app()` makes (or reuses) the QApplication and configures it; `run()` is what
-`postdesk [SITE]` calls.
+`create_app()` makes (or reuses) the QApplication and configures it (the interface
+language comes from app.ui.i18n); `run()` is what `postdesk [SITE]` calls.
 """
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSettings, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 ORG_NAME = "PostDesk"
 APP_NAME = "PostDesk"
 SCHEME = b"postdesk"
-LANGUAGES = ("ja", "en")
 
 _scheme_registered = False
 
@@ -54,67 +53,6 @@ def prepare_environment() -> None:
         _scheme_registered = True
 
 
-class Language(QObject):
-    """The interface language: installs PostDesk's and Qt's translators, switches live.
-
-    Widgets retranslate on QEvent.LanguageChange (Qt sends it when translators change);
-    rule messages read `language().lang`.
-    """
-
-    changed = Signal(str)
-
-    def __init__(self, app: QCoreApplication):
-        super().__init__(app)
-        self._app = app
-        self._translators: list[QTranslator] = []
-        self.lang = "en"
-
-    def set(self, lang: str, remember: bool = True) -> None:
-        lang = lang if lang in LANGUAGES else "ja"
-        for t in self._translators:
-            self._app.removeTranslator(t)
-        self._translators = []
-        if lang == "ja":
-            ours = QTranslator(self)
-            if ours.load(str(resources_dir() / "i18n" / "postdesk_ja.qm")):
-                self._translators.append(ours)
-            qt = QTranslator(self)
-            if qt.load("qtbase_ja", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-                self._translators.append(qt)
-            for t in self._translators:
-                self._app.installTranslator(t)
-        changed = lang != self.lang
-        self.lang = lang
-        if remember:
-            QSettings().setValue("ui/language", lang)
-        if changed:
-            self.changed.emit(lang)
-
-
-def default_language() -> str:
-    """The remembered choice; otherwise Japanese (this blog's editors are Japanese,
-    and a Japanese system says so too)."""
-    saved = QSettings().value("ui/language")
-    if saved in LANGUAGES:
-        return str(saved)
-    return "ja" if QLocale.system().language() == QLocale.Language.Japanese else "ja"
-
-
-def language() -> Language:
-    app = QCoreApplication.instance()
-    lang = getattr(app, "_postdesk_language", None)
-    if lang is None:
-        lang = Language(app)
-        app._postdesk_language = lang
-    return lang
-
-
-def current_lang() -> str:
-    app = QCoreApplication.instance()
-    lang = getattr(app, "_postdesk_language", None) if app else None
-    return lang.lang if lang else "ja"
-
-
 def stylesheet() -> str:
     path = Path(__file__).with_name("style.qss")
     return path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -134,7 +72,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     if icon.is_file():
         from PySide6.QtGui import QIcon
         app.setWindowIcon(QIcon(str(icon)))
-    language().set(default_language(), remember=False)
+    from . import i18n
+    i18n.install(app)
     return app
 
 

@@ -45,6 +45,7 @@ from app.core.rules.front_matter import closest_term
 from app.core.site import parse_date
 
 from .editor import SEVERITY_COLORS
+from .i18n import current_lang
 
 EDIT_DELAY_MS = 400  # typing in a field is written back when it pauses this long
 REFRESH_DELAY_MS = 150
@@ -576,7 +577,6 @@ class FrontMatterForm(QScrollArea):
         return out
 
     def _update_notes(self) -> None:
-        from .app import current_lang
         lang = current_lang()
         claimed: set[int] = set()
         for key, label in self.notes.items():

@@ -29,7 +29,9 @@ from app.core.findings import Edit, Finding, Severity
 from app.core.publish import set_date
 from app.core.site import Site
 
-from .app import current_lang, language, sample_site
+from . import i18n
+from .app import sample_site
+from .i18n import current_lang
 from .editor import FindBar, MarkdownEditor
 from .findings_panel import FindingsPanel
 from .post_list import PostList, read_row
@@ -121,7 +123,7 @@ class MainWindow(QMainWindow):
         self.findings_panel.findingActivated.connect(self.goto_finding)
         self.findings_panel.fixRequested.connect(self.apply_fix)
         self.preview.internalLinkClicked.connect(self._internal_link)
-        language().changed.connect(self._language_changed)
+        i18n.translators().changed.connect(self._language_changed)
 
         self._build_actions()
         self.retranslate()
@@ -187,8 +189,8 @@ class MainWindow(QMainWindow):
         A("validate_site", self.validate_site, "Ctrl+Shift+V")
         A("about", self.about)
         A("focus_list", lambda: self.post_list.search.setFocus(), "Ctrl+L")
-        A("lang_ja", lambda: language().set("ja"), checkable=True)
-        A("lang_en", lambda: language().set("en"), checkable=True)
+        A("lang_ja", lambda: i18n.switch("ja"), checkable=True)
+        A("lang_en", lambda: i18n.switch("en"), checkable=True)
         group = QActionGroup(self)
         group.addAction(self.actions_by_name["lang_ja"])
         group.addAction(self.actions_by_name["lang_en"])

@@ -152,6 +152,13 @@ class PostListModel(QAbstractTableModel):
         self.rows[n].errors, self.rows[n].warnings = errors, warnings
         self.dataChanged.emit(self.index(n, COL_ERRORS), self.index(n, COL_WARNINGS))
 
+    def retranslate(self) -> None:
+        """Headers and the status words are translated text: tell the views. (A bare
+        layoutChanged without layoutAboutToBeChanged crashes the proxy.)"""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, COL_STATUS), self.index(len(self.rows) - 1, COL_STATUS))
+
     def row_for_path(self, path: Path) -> int | None:
         return self._index.get(Path(path))
 
@@ -309,8 +316,7 @@ class PostList(QWidget):
         self.search.setPlaceholderText(self.tr("Filter by title, file or category (fuzzy)"))
         self.errors_only.setText(self.tr("Only with errors"))
         self._fill_combos()
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
-        self.model.layoutChanged.emit()
+        self.model.retranslate()
 
     def _fill_combos(self) -> None:
         cat = self.category.currentData()

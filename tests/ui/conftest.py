@@ -60,8 +60,8 @@ def qapp():
 @pytest.fixture(autouse=True)
 def clean_settings(qapp):
     QSettings().clear()
-    from app.ui.app import language
-    language().set("ja", remember=False)
+    from app.ui import i18n
+    i18n.install(qapp, "ja")
     data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
     shutil.rmtree(data, ignore_errors=True)
     yield

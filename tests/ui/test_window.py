@@ -112,3 +112,19 @@ def test_unreadable_file_is_refused(window, qtbot, prompts):
     assert prompts.kinds() == ["error"]
     assert "Shift_JIS" in prompts.asked[0][2]
     assert bad.read_bytes() == "---\ntitle: テスト\n---\n本文".encode("cp932")
+
+
+def test_view_menu_switches_language_and_rule_messages(window, qtbot):
+    findings = open_post(qtbot, window, DAMAGED)
+    marker = next(f for f in findings if f.rule == "PD101")
+    panel = window.findings_panel
+    assert panel.model.index_of(marker).data() == marker.message.ja.replace("\n", " ")
+    window.actions_by_name["lang_en"].trigger()
+    qtbot.waitUntil(lambda: window.file_menu.title() == "&File", timeout=3000)
+    assert window.list_dock.windowTitle() == "Posts"
+    assert panel.model.index_of(marker).data() == marker.message.en.replace("\n", " ")
+    assert window.form.labels["title"].text() == "Title"
+    window.actions_by_name["lang_ja"].trigger()
+    qtbot.waitUntil(lambda: window.file_menu.title() != "&File", timeout=3000)
+    assert panel.model.index_of(marker).data() == marker.message.ja.replace("\n", " ")
+    assert window.actions_by_name["lang_ja"].isChecked()
