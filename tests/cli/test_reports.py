@@ -407,3 +407,10 @@ def test_every_sarif_fix_on_the_aside_posts_equals_postdesk_edit(tmp_path):
         assert ("\ufeff" if bom else "") + by_consumer == by_postdesk, (res.rel, f.rule, f.line)
         checked += 1
     assert checked >= 40
+
+
+def test_junit_case_names_of_a_span():
+    from app.core.reports.junit_report import case_name
+    f = Finding("PD202", "duplicate-section", Severity.ERROR, 37, Text("", ""), end_line=41)
+    assert case_name(f, "ja") == "PD202 duplicate-section (37〜41 行目)"
+    assert case_name(f, "en") == "PD202 duplicate-section (lines 37–41)"

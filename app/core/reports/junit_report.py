@@ -32,9 +32,12 @@ def seconds(value: float) -> str:
 
 
 def case_name(f: Finding, lang: str) -> str:
-    """Distinct per finding within a file: code, name and line, in the report's language."""
-    where = f"{f.line}" if f.last_line == f.line else f"{f.line}–{f.last_line}"
-    return f"{f.rule} {f.name} ({where} 行目)" if lang == "ja" else f"{f.rule} {f.name} (line {where})"
+    """Distinct per finding within a file: code, name and line span, in the report's
+    language (`PD202 duplicate-section (37〜41 行目)`, `… (lines 37–41)`)."""
+    one = f.last_line == f.line
+    if lang == "ja":
+        return f"{f.rule} {f.name} ({f.line if one else f'{f.line}〜{f.last_line}'} 行目)"
+    return f"{f.rule} {f.name} ({f'line {f.line}' if one else f'lines {f.line}–{f.last_line}'})"
 
 
 def failure_case(suite: ET.Element, rel: str, f: Finding, lang: str, time: str) -> None:
