@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.core.document import Document
 from app.core.engine import Engine
@@ -607,3 +609,30 @@ def test_sample_site_clean_posts_have_no_residue_findings():
     for path in clean:
         result = engine.check_path(path, site.info_for(path))
         assert [f for f in result.findings if f.rule in RESIDUE_CODES] == [], result.rel
+
+
+# -- property: odd Markdown never breaks these rules, and a fix removes its finding ---------
+PIECES = ["---", "---END---", "- ", "1. ", "### 1. 見出し", "## 導入", "#### 6.3. 節", "本文です。", "途中で切れ",
+          "を続けます。", "\n", "\n\n", "\r", "\r\n", "> ", "```", "{: .consulting-cta-link}", "  ", "\t", "<!-- c -->",
+          "[リンク](/a/?utm_source=chatgpt.com)", "[cite: A]", "無料 であり", "| a | b |", "|---|---|",
+          "### あわせて読みたい\n\n- [a](/b/)\n", "\x00", "…", "=="]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(PIECES), max_size=25), st.sampled_from(sorted(RESIDUE_CODES | {"PD701", "PD702"})))
+def test_property_rules_never_raise_and_fixes_remove_their_findings(pieces, code):
+    from app.core.parse import ParsedPost
+    from app.core.rules import REGISTRY
+    from app.core.rules.base import Context
+
+    def run(doc):
+        ctx = Context(ParsedPost(doc), rule=REGISTRY[code])
+        return list(REGISTRY[code].check(ctx))
+
+    doc = Document("---\ntitle: t\n---\n" + "".join(pieces))
+    findings = run(doc)
+    assert all(1 <= f.line <= f.last_line <= len(doc.lines) for f in findings)
+    fixable = [f for f in findings if f.fix is not None]
+    if fixable:
+        fixed, _ = apply_fixes(doc, fixable, unsafe=True)
+        assert not [f for f in run(fixed) if f.fix is not None]
