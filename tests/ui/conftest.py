@@ -180,3 +180,37 @@ def ime_commit(widget, preedit: str, commit: str) -> None:
     done = QInputMethodEvent()
     done.setCommitString(commit)
     QApplication.sendEvent(widget, done)
+
+
+class DialogAnswerer:
+    """Answers the real message boxes the window opens (modal, in their own event
+    loop): records (title, text, detailed text) and presses the first of `buttons`
+    the box has. Use as a context manager around the action that opens them."""
+
+    def __init__(self, *buttons):
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QMessageBox
+        self.buttons = buttons or (QMessageBox.StandardButton.Ok,)
+        self.seen: list[tuple[str, str, str]] = []
+        self._timer = QTimer(interval=30)
+        self._timer.timeout.connect(self._poll)
+
+    def _poll(self) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            return
+        self.seen.append((box.windowTitle(), box.text(), box.detailedText()))
+        for b in self.buttons:
+            if box.button(b) is not None:
+                box.button(b).click()
+                return
+        box.reject()
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.stop()
+        return False
