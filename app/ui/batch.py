@@ -331,7 +331,18 @@ class BatchValidationDialog(QDialog):
             return engine.check_site(progress=lambda done, total, _res: op.report((done, total)),
                                      cancelled=op.cancelled)
 
-        self.op = run_in_background(work, self._done, self._failed, self._progress)
+        self.op = run_in_background(work, self._if_alive(self._done), self._if_alive(self._failed),
+                                    self._if_alive(self._progress))
+
+    def _if_alive(self, method):
+        """`method`, skipped once the dialog's C++ side is gone (the window closed
+        while the worker was still finishing the post it had begun)."""
+        from shiboken6 import isValid
+
+        def call(value):
+            if isValid(self):
+                method(value)
+        return call
 
     def cancel(self) -> None:
         """Stop after the file being checked; the results so far are kept."""

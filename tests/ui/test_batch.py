@@ -196,3 +196,21 @@ def test_the_windows_menu_command_runs_the_dialog(window, qtbot):
     d.view.doubleClicked.emit(d.proxy.index(d.visible_rows().index(row), 0))
     assert window.path == row.path
     d.close()
+
+
+def test_closing_the_dialog_mid_run_is_safe(qtbot, sample):
+    """The worker finishes the post it began after the dialog is gone: no callback may
+    touch the deleted widgets."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from app.ui.workers import wait_all
+    engine = GatedEngine(sample)
+    d = BatchValidationDialog(sample, engine)
+    with qtbot.waitSignal(d.progressed, timeout=20000):
+        d.start()
+    d.close()
+    d.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    engine.gate.set()
+    assert wait_all()
+    qtbot.wait(200)  # the queued results arrive, and are dropped
+    assert engine.checked < len(sample.all_posts)  # Cancel on close stopped the run
