@@ -389,7 +389,7 @@ class ParsedPost:
                 continue
             text = "".join(inline_text([c for c in t.children or [] if c.type != "code_inline"])
                            for t in b.tokens if t.type == "inline")
-            total += sum(1 for ch in text if not ch.isspace())
+            total += len("".join(text.split()))  # str.split() splits on exactly the str.isspace() characters
         return total
 
     @property
