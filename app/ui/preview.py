@@ -53,6 +53,8 @@ CSP = (f"default-src 'none'; img-src {_OWN}: data:; style-src 'unsafe-inline' {_
        f"frame-src 'none'; child-src 'none'; form-action 'none'; base-uri {_OWN}:")
 _CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
 _HEAD = re.compile(r"<head[^>]*>\n?", re.I)
+_HEAD_END = re.compile(r"</head\s*>", re.I)
+_CSP_IN_HEAD = re.compile(r"<meta\s+http-equiv=[\"']?Content-Security-Policy[\"']?[^>]*>\n?", re.I)
 DEBOUNCE_MS = 300
 _LOG = 500  # URLs kept of what was blocked / served (a day of typing re-renders often)
 _ids = itertools.count(1)
@@ -61,10 +63,19 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
 
 # -- rendering (Qt-free, runs in a worker) ------------------------------------
 def with_preview_csp(page: str) -> str:
-    """`page` with PostDesk's strict policy as the first thing in its head (a policy
-    in <meta> only counts in the head, before anything it governs)."""
+    """`page` with PostDesk's strict policy as the only one in its head, first (a
+    policy in <meta> only counts in the head, before anything it governs).
+
+    The page's own policy goes: it is for the exported file, and it blocks the inline
+    stylesheet (its default-src has no 'unsafe-inline'; every policy on a page
+    applies), so with it the preview would be unstyled."""
     m = _HEAD.search(page)
-    return page[:m.end()] + _CSP_META + page[m.end():] if m else _CSP_META + page
+    if m is None:
+        return _CSP_META + page
+    end = _HEAD_END.search(page, m.end())
+    stop = end.start() if end else m.end()
+    head = _CSP_IN_HEAD.sub("", page[m.end():stop])
+    return page[:m.end()] + _CSP_META + head + page[stop:]
 
 
 def render_page(doc: Document, site, *, base_href: str | None) -> str:

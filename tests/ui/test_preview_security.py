@@ -282,3 +282,14 @@ def test_the_preview_follows_the_editor_line(window, qtbot):
           "return Math.round(e.getBoundingClientRect().top);})()" % line
     qtbot.waitUntil(lambda: 0 <= js_value(qtbot, preview, top) <= 16, timeout=10000)
     assert js_value(qtbot, preview, "window.scrollY") > 1000
+
+
+def test_the_site_stylesheet_applies_under_the_policy(window, qtbot):
+    """The page's one policy allows its inline stylesheet (the exported page's policy,
+    if it stayed, would block it: the preview would be unstyled)."""
+    doc = Document("---\ntitle: \"体裁\"\n---\n本文です。\n")
+    with qtbot.waitSignal(window.preview.rendered, timeout=20000):
+        window.preview.show_document(doc, window.site, immediately=True)
+    assert window.preview.last_html.count("Content-Security-Policy") == 1
+    assert js_value(qtbot, window.preview, "getComputedStyle(document.body).paddingTop") != "0px"
+    assert "Noto Sans CJK JP" in js_value(qtbot, window.preview, "getComputedStyle(document.body).fontFamily")
