@@ -51,7 +51,10 @@ ALLOWED_SCHEMES = frozenset({"data", "qrc", _OWN})
 CSP = (f"default-src 'none'; img-src {_OWN}: data:; style-src 'unsafe-inline' {_OWN}:; "
        f"font-src {_OWN}: data:; media-src {_OWN}: data:; script-src 'none'; object-src 'none'; "
        f"frame-src 'none'; child-src 'none'; form-action 'none'; base-uri {_OWN}:")
-_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+# The exported page (File → Export Preview HTML) may show remote images in a
+# reviewer's browser; still no scripts, and its inline stylesheet applies.
+EXPORT_CSP = ("default-src 'self' data: file: https: http:; style-src 'unsafe-inline'; "
+              "script-src 'none'; object-src 'none'")
 _HEAD = re.compile(r"<head[^>]*>\n?", re.I)
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 _CSP_IN_HEAD = re.compile(r"<meta\s+http-equiv=[\"']?Content-Security-Policy[\"']?[^>]*>\n?", re.I)
@@ -62,20 +65,25 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
 
 
 # -- rendering (Qt-free, runs in a worker) ------------------------------------
-def with_preview_csp(page: str) -> str:
-    """`page` with PostDesk's strict policy as the only one in its head, first (a
-    policy in <meta> only counts in the head, before anything it governs).
+def with_policy(page: str, csp: str) -> str:
+    """`page` with `csp` as the only policy in its head, first (a policy in <meta>
+    only counts in the head, before anything it governs).
 
-    The page's own policy goes: it is for the exported file, and it blocks the inline
-    stylesheet (its default-src has no 'unsafe-inline'; every policy on a page
-    applies), so with it the preview would be unstyled."""
+    The page's own policy goes: it blocks the page's inline stylesheet (its
+    default-src has no 'unsafe-inline', and every policy on a page applies)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
     m = _HEAD.search(page)
     if m is None:
-        return _CSP_META + page
+        return meta + page
     end = _HEAD_END.search(page, m.end())
     stop = end.start() if end else m.end()
     head = _CSP_IN_HEAD.sub("", page[m.end():stop])
-    return page[:m.end()] + _CSP_META + head + page[stop:]
+    return page[:m.end()] + meta + head + page[stop:]
+
+
+def with_preview_csp(page: str) -> str:
+    """`page` under the preview's strict policy."""
+    return with_policy(page, CSP)
 
 
 def render_page(doc: Document, site, *, base_href: str | None) -> str:
@@ -310,4 +318,4 @@ def _error_page(exc: BaseException) -> str:
 def export_page(doc: Document, site) -> str:
     """A standalone page for File → Export preview HTML: images from the site root."""
     base = site.root.as_uri() + "/" if site is not None else None
-    return render_page(doc, site, base_href=base)
+    return with_policy(render_page(doc, site, base_href=base), EXPORT_CSP)

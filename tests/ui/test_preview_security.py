@@ -293,3 +293,16 @@ def test_the_site_stylesheet_applies_under_the_policy(window, qtbot):
     assert window.preview.last_html.count("Content-Security-Policy") == 1
     assert js_value(qtbot, window.preview, "getComputedStyle(document.body).paddingTop") != "0px"
     assert "Noto Sans CJK JP" in js_value(qtbot, window.preview, "getComputedStyle(document.body).fontFamily")
+
+
+def test_the_exported_page_is_styled_and_runs_no_script(qtbot, tmp_path, window):
+    """File → Export Preview HTML opened in a browser (JavaScript on): styled, and a
+    script in the post does not run."""
+    from app.ui.preview import export_page
+    doc = Document("---\ntitle: \"書き出し\"\n---\n本文です。\n\n<script>document.title = 'pwned';</script>\n")
+    page = export_page(doc, window.site)
+    assert page.count("Content-Security-Policy") == 1 and "script-src 'none'" in page
+    view = unprotected_view(qtbot)
+    load(qtbot, view, page, tmp_path)
+    assert js_value(qtbot, view, "getComputedStyle(document.body).paddingTop") != "0px"
+    assert view.title() == "書き出し"
