@@ -83,6 +83,6 @@ def run(argv: list[str]) -> int:
     from .main_window import MainWindow
     target = next((a for a in argv if not a.startswith("-")), None)
     window = MainWindow()
-    window.show()
+    window.show_initial()
     window.open_initial(Path(target) if target else None)
     return app.exec()

@@ -272,12 +272,21 @@ class MarkdownEditor(QPlainTextEdit):
         return sels
 
     def _refresh_selections(self) -> None:
-        current = QTextEdit.ExtraSelection()
-        current.format.setBackground(QColor("#f3f7fc"))
-        current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        current.cursor = self.textCursor()
-        current.cursor.clearSelection()
-        self.setExtraSelections([current] + self._finding_selections() + self._search_sel)
+        """Current line, findings, search matches. No current-line band on an empty
+        read-only editor: it would paint over the placeholder's first line."""
+        band = []
+        if not (self.isReadOnly() and self.document().isEmpty()):
+            current = QTextEdit.ExtraSelection()
+            current.format.setBackground(QColor("#f3f7fc"))
+            current.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+            current.cursor = self.textCursor()
+            current.cursor.clearSelection()
+            band = [current]
+        self.setExtraSelections(band + self._finding_selections() + self._search_sel)
+
+    def setReadOnly(self, ro: bool) -> None:  # noqa: N802
+        super().setReadOnly(ro)
+        self._refresh_selections()
 
     # -- margin -----------------------------------------------------------------
     def line_number_width(self) -> int:

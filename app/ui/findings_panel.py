@@ -59,7 +59,8 @@ class FindingsModel(QStandardItemModel):
                 msg = QStandardItem(f.message(self.lang).replace("\n", " "))
                 msg.setToolTip(f.message(self.lang))
                 line = QStandardItem(str(f.line) if f.last_line == f.line else f"{f.line}–{f.last_line}")
-                rule = QStandardItem(f"{f.rule} {f.name}" + (" 🔧" if f.fix else ""))
+                # (a wrench emoji showed as an empty box without a colour emoji font)
+                rule = QStandardItem(f"{f.rule} {f.name}" + (f" · {self.tr('fixable')}" if f.fix else ""))
                 for it in (msg, line, rule):
                     it.setEditable(False)
                     it.setData(f, FINDING_ROLE)

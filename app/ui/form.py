@@ -271,7 +271,7 @@ class DateTimeField(FieldWidget):
         self.edit.setDisplayFormat(self.FORMAT)
         self.edit.setCalendarPopup(True)
         self.offset = QLineEdit("+0900")
-        self.offset.setMaximumWidth(64)
+        self.offset.setFixedWidth(self.offset.fontMetrics().horizontalAdvance("+00000") + 16)
         self.offset.setInputMask("#9999")
         self.raw: str | None = None  # the unreadable value, kept until edited
         for w in (self.enabled, self.edit, self.offset):
@@ -578,6 +578,11 @@ class FrontMatterForm(QScrollArea):
 
     def _update_notes(self) -> None:
         lang = current_lang()
+        if self._doc is None:  # no post: no counts or hints about empty widgets
+            for label in self.notes.values():
+                label.setVisible(False)
+            self.general.setVisible(False)
+            return
         claimed: set[int] = set()
         for key, label in self.notes.items():
             lines, worst = [], None

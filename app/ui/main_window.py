@@ -40,6 +40,9 @@ from .prompts import Prompts
 from .workers import run_in_background
 
 CHECK_DEBOUNCE_MS = 400
+# First-run layout (later runs restore the editor's own): the list wide enough for
+# titles, the form for a 60-character title, the findings for about six rows.
+LIST_WIDTH, FORM_WIDTH, FINDINGS_HEIGHT = 540, 340, 200
 MAX_RECENT = 8
 
 
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
 
         # central: editor (+ find bar) beside the preview
         self.editor = MarkdownEditor()
+        self.editor.setReadOnly(True)  # until a post is open
         self.find_bar = FindBar(self.editor)
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -262,6 +266,8 @@ class MainWindow(QMainWindow):
         self.post_list.retranslate()
         self.findings_panel.retranslate()
         self.find_bar.retranslate()
+        self.editor.setPlaceholderText(self.tr("Choose a post in the list on the left, "
+                                               "or start one with File → New Draft."))
         if self.form:
             self.form.retranslate()
         self._update_title()
@@ -286,16 +292,26 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
         else:
-            self.resizeDocks([self.list_dock], [430], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.list_dock], [LIST_WIDTH], Qt.Orientation.Horizontal)
             if self.form_dock:
-                self.resizeDocks([self.form_dock], [360], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.findings_dock], [190], Qt.Orientation.Vertical)
+                self.resizeDocks([self.form_dock], [FORM_WIDTH], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.findings_dock], [FINDINGS_HEIGHT], Qt.Orientation.Vertical)
         sizes = s.value("window/splitter")
         if isinstance(sizes, QByteArray) and not sizes.isEmpty():
             self.splitter.restoreState(sizes)
         if min(self.splitter.sizes() or [0]) < 50:
             total = max(800, sum(self.splitter.sizes()))
             self.splitter.setSizes([total // 2, total - total // 2])
+
+    def show_initial(self) -> None:
+        """Maximised on the first run (a small default window wastes the screen on
+        four panes); afterwards as the editor left it."""
+        geo = QSettings().value("window/geometry")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.show()
+        else:  # without a window manager showMaximized does nothing: size it too
+            self.setGeometry(self.screen().availableGeometry())
+            self.showMaximized()
 
     def _save_layout(self) -> None:
         s = QSettings()
@@ -344,16 +360,20 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.statusBar().showMessage(self.tr("Opened %1").replace("%1", str(site.root)), 4000)
         self.siteOpened.emit(site.root)
-        self._reopen_recovered(site)
+        self._reopen_where_left(site)
         return True
 
-    def _reopen_recovered(self, site: Site) -> None:
-        """After a crash: open the post with the newest autosave (opening offers it)."""
-        if self._recovery is None:
-            return
-        pending = self._recovery.pending(site.root)
+    def _reopen_where_left(self, site: Site) -> None:
+        """After a crash, the post with the newest autosave (opening it offers the
+        autosave back); otherwise the post last open in this site, where the editor
+        left off."""
+        pending = self._recovery.pending(site.root) if self._recovery is not None else []
+        last = QSettings().value("sites/last_post")
+        last = Path(str(last)) if last else None
         if pending:
             self.open_post(pending[0])
+        elif last is not None and last.is_file() and site.root in last.parents:
+            self.open_post(last)
 
     def choose_site(self) -> None:
         start = str(self.site.root) if self.site else ""
@@ -412,6 +432,7 @@ class MainWindow(QMainWindow):
         if line:
             self.editor.select_lines(line)
         self.post_list.select_path(path)
+        QSettings().setValue("sites/last_post", str(path))
         self.postOpened.emit(path)
         return True
 
@@ -425,6 +446,7 @@ class MainWindow(QMainWindow):
         self.editor.blockSignals(True)
         self.editor.set_text(doc.text)
         self.editor.blockSignals(False)
+        self.editor.setReadOnly(False)
         self.editor.set_findings([])
         self._watch()
         self.preview.show_document(doc, self.site, immediately=True)
@@ -448,6 +470,7 @@ class MainWindow(QMainWindow):
         self.editor.blockSignals(True)
         self.editor.set_text("")
         self.editor.blockSignals(False)
+        self.editor.setReadOnly(True)
         self.editor.set_findings([])
         self.findings = []
         self.findings_panel.set_findings([])

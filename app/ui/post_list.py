@@ -184,7 +184,7 @@ class PostListModel(QAbstractTableModel):
                 return self.tr("Draft") if row.draft else (self.tr("Unpublished") if row.unpublished
                                                           else self.tr("Published"))
             if col == COL_DATE:
-                return row.date
+                return row.date[:10]  # the day; the time is in the tooltip and the sort
             if col == COL_TITLE:
                 return row.title
             if col == COL_CATEGORY:
@@ -196,6 +196,8 @@ class PostListModel(QAbstractTableModel):
         elif role == SORT_ROLE:
             if col == COL_STATUS:
                 return row.status_key
+            if col == COL_DATE:
+                return row.date
             if col == COL_ERRORS:
                 return -1 if row.errors is None else row.errors
             if col == COL_WARNINGS:
@@ -204,7 +206,9 @@ class PostListModel(QAbstractTableModel):
         elif role == ROW_ROLE:
             return row
         elif role == Qt.ItemDataRole.ToolTipRole and col == COL_TITLE:
-            return row.info.rel
+            return f"{row.title}\n{row.info.rel}"
+        elif role == Qt.ItemDataRole.ToolTipRole and col == COL_DATE:
+            return row.date
         elif role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_ERRORS and row.errors:
                 return QBrush(QColor("#c62828"))
@@ -290,6 +294,7 @@ class PostList(QWidget):
         self.view.setAlternatingRowColors(True)
         h = self.view.horizontalHeader()
         h.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        h.setMinimumSectionSize(36)
         for c in (COL_STATUS, COL_DATE, COL_CATEGORY, COL_ERRORS, COL_WARNINGS):
             h.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         top = QHBoxLayout()
