@@ -300,12 +300,24 @@ class PreviewView(QWebEngineView):
         super().closeEvent(event)
 
 
+# Follow the editor: the block holding `line` (the last with data-line <= line), and
+# the part of the way to the next block that `line` is, put at the top (less a margin).
+# Only top-level blocks carry data-line (the renderer's block -> source line map), so
+# a long list or table scrolls in proportion instead of jumping.
 _SCROLL_JS = """(function(line){
-  var best = null;
-  document.querySelectorAll('[data-line]').forEach(function(el){
-    if (parseInt(el.getAttribute('data-line'), 10) <= line) best = el; });
-  if (best) window.scrollTo(0, best.getBoundingClientRect().top + window.scrollY - 8);
-  else window.scrollTo(0, 0);
+  var els = document.querySelectorAll('[data-line]'), best = null, next = null;
+  for (var i = 0; i < els.length; i++) {
+    if (parseInt(els[i].getAttribute('data-line'), 10) <= line) best = els[i];
+    else { next = els[i]; break; }
+  }
+  if (!best) { window.scrollTo(0, 0); return 0; }
+  var top = best.getBoundingClientRect().top + window.scrollY;
+  if (next) {
+    var a = parseInt(best.getAttribute('data-line'), 10), b = parseInt(next.getAttribute('data-line'), 10);
+    var nextTop = next.getBoundingClientRect().top + window.scrollY;
+    top += (nextTop - top) * (line - a) / Math.max(1, b - a);
+  }
+  window.scrollTo(0, Math.max(0, top - 8));
   return 0;
 })(%d)"""
 

@@ -306,3 +306,23 @@ def test_the_exported_page_is_styled_and_runs_no_script(qtbot, tmp_path, window)
     load(qtbot, view, page, tmp_path)
     assert js_value(qtbot, view, "getComputedStyle(document.body).paddingTop") != "0px"
     assert view.title() == "書き出し"
+
+
+def test_a_line_inside_a_long_block_scrolls_in_proportion(window, qtbot):
+    preview = window.preview
+    window.splitter.setSizes([400, 400])
+    items = "".join(f"- 項目{i}: " + "説明の文です。" * 8 + "\n" for i in range(120))
+    doc = Document("---\ntitle: \"長いリスト\"\n---\n## 一覧\n\n" + items + "\n## 次の見出し\n\n本文です。\n")
+    with qtbot.waitSignal(preview.rendered, timeout=20000):
+        preview.show_document(doc, window.site, immediately=True)
+    lines = doc.text.splitlines()
+    first = lines.index("- 項目0: " + "説明の文です。" * 8) + 1
+    positions = []
+    for line in (first, first + 60, first + 119):
+        preview.scroll_to_line(line)
+        qtbot.waitUntil(lambda: js_value(qtbot, preview, "window.scrollY") != (positions[-1] if positions else -1),
+                        timeout=5000)
+        positions.append(js_value(qtbot, preview, "window.scrollY"))
+    assert positions[0] < positions[1] < positions[2]
+    middle = (positions[0] + positions[2]) / 2
+    assert abs(positions[1] - middle) < (positions[2] - positions[0]) * 0.1  # about half way
