@@ -14,15 +14,17 @@ from app.cli import main
 
 
 def _quit_after(ms: int) -> None:
-    """Post a Quit event to the application `ms` after it exists, from a watcher
-    thread (postEvent is thread-safe, and this needs nothing from app/ui)."""
+    """Ask the application to quit `ms` after it exists, from a watcher thread: a
+    queued call of its quit() slot runs in the GUI thread once the event loop turns
+    (a posted QEvent would not do: PySide deletes it with its Python wrapper, which
+    takes it off the queue). Needs nothing from app/ui."""
     def watch() -> None:
         while True:
             qtcore = sys.modules.get("PySide6.QtCore")
             app = qtcore.QCoreApplication.instance() if qtcore else None
             if app is not None:
                 time.sleep(ms / 1000)
-                qtcore.QCoreApplication.postEvent(app, qtcore.QEvent(qtcore.QEvent.Type.Quit))
+                qtcore.QMetaObject.invokeMethod(app, "quit", qtcore.Qt.ConnectionType.QueuedConnection)
                 return
             time.sleep(0.05)
 

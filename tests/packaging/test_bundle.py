@@ -94,15 +94,19 @@ def test_bundled_rules_and_version(exe, tmp_path):
         assert frozen.stdout == source.stdout and frozen.stdout.strip()
 
 
+QUIT_AFTER_MS = 6000  # the window has opened the sample site and its first check is done
+
+
 def test_bundled_window_starts_and_quits_cleanly(exe, tmp_path):
     """Offscreen, with a throw-away home; POSTDESK_QUIT_AFTER_MS closes the window once
-    it is up. It must run that long (a crash at start would return at once), then exit 0."""
+    it is up. It must run that long (a crash at start would return at once), then exit 0
+    with no Python traceback (PySide prints those from slots and threads without failing)."""
     home = tmp_path / "home"
     home.mkdir()
     started = time.monotonic()
-    done = run([exe], tmp_path, timeout=180, QT_QPA_PLATFORM="offscreen", POSTDESK_QUIT_AFTER_MS="2500",
+    done = run([exe], tmp_path, timeout=180, QT_QPA_PLATFORM="offscreen", POSTDESK_QUIT_AFTER_MS=str(QUIT_AFTER_MS),
                HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local" / "share"))
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
-    assert elapsed >= 2.5, f"exited after {elapsed:.1f} s, before the quit timer"
+    assert elapsed >= QUIT_AFTER_MS / 1000, f"exited after {elapsed:.1f} s, before the quit timer"
