@@ -96,7 +96,9 @@ def make_installer(dist: Path) -> Path:
     version = cfg.version()
     if sys.platform == "win32":
         iscc = shutil.which("iscc") or r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe"
-        subprocess.run([iscc, f"/DAppVersion={version}", f"/DSourceDir={bundle_dir(dist)}",
+        numeric = ".".join(str(n) for n in cfg.version_tuple())
+        subprocess.run([iscc, f"/DAppVersion={version}", f"/DAppVersionNumeric={numeric}",
+                        f"/DSourceDir={bundle_dir(dist)}",
                         f"/DOutputDir={dist}", f"/DIconFile={ROOT / 'resources' / 'icons' / 'postdesk.ico'}",
                         str(ROOT / "packaging" / "windows" / "postdesk.iss")], check=True)
         return dist / f"PostDesk-Setup-{version}.exe"
