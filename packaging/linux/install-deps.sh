@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages PostDesk needs on Debian/Ubuntu: Qt's and QtWebEngine's libraries
 # (offscreen and on X11), Japanese fonts, Xvfb and tools to look at a window, and
-# Jekyll (the preview is compared against what Debian's jekyll builds).
+# Jekyll (the preview is compared against what Debian's jekyll builds), and binutils
+# (PyInstaller needs objdump to build the bundle: packaging/build.py, tests/packaging).
 # Run as root (or with sudo). Safe to run again: installs only what is missing.
 set -euo pipefail
 SUDO=""
@@ -12,7 +13,7 @@ PACKAGES=(
   libxext6 libxfixes3 libxkbcommon0 libxkbfile1 libxrandr2 libxtst6
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
-  fonts-noto-cjk xvfb xdotool imagemagick jekyll git
+  fonts-noto-cjk xvfb xdotool imagemagick jekyll git binutils
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
