@@ -68,3 +68,22 @@ def test_generated_sites_are_deterministic(tmp_path):
     files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
+def test_a_check_started_from_a_thread_uses_forkserver_and_matches(generated):
+    """The window checks from a worker thread: forking a threaded process is unsafe, so
+    the engine starts its workers from a fork server there, with the same results."""
+    import threading
+
+    from app.core.engine import _mp_context
+    out = {}
+
+    def work():
+        out["method"] = _mp_context().get_start_method()
+        out["results"] = table(Engine(Site(generated)).check_site(jobs=2))
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if sys.platform.startswith("linux"):
+        assert out["method"] == "forkserver"
+    assert out["results"] == table(Engine(Site(generated)).check_site(jobs=1))
