@@ -59,6 +59,7 @@ _HEAD = re.compile(r"<head[^>]*>\n?", re.I)
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 _CSP_IN_HEAD = re.compile(r"<meta\s+http-equiv=[\"']?Content-Security-Policy[\"']?[^>]*>\n?", re.I)
 DEBOUNCE_MS = 300
+PAGE_PATH = "/__preview__.html"  # where a preview's page is served under postdesk://pN/
 _LOG = 500  # URLs kept of what was blocked / served (a day of typing re-renders often)
 _ids = itertools.count(1)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
@@ -129,7 +130,7 @@ class PageStore(QWebEngineUrlSchemeHandler):
         url = job.requestUrl()
         host, path = url.host(), url.path()
         self.served.append(url.toString())
-        if path == "/__preview__.html" and host in self.pages:
+        if path == PAGE_PATH and host in self.pages:
             self._reply(job, b"text/html; charset=utf-8", self.pages[host])
             return
         root = self.roots.get(host)
@@ -180,14 +181,19 @@ def shared() -> _Shared:
 
 class PreviewPage(QWebEnginePage):
     """Navigation policy: only PostDesk's own loads; clicked links go to the system
-    browser (web links) or to `internalLinkClicked` (site paths)."""
+    browser (web links), to `anchorClicked` (a `#id` on the page itself: footnotes,
+    a table of contents) or to `internalLinkClicked` (site paths)."""
 
     internalLinkClicked = Signal(str)
+    anchorClicked = Signal(str)
 
     def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802
         if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
             if url.scheme() in ("http", "https", "mailto"):
                 QDesktopServices.openUrl(url)
+            elif url.scheme() == _OWN and url.hasFragment() and url.path() in ("", "/", PAGE_PATH):
+                # `href="#fn:1"` resolves against <base href="postdesk://pN/">
+                self.anchorClicked.emit(url.fragment(QUrl.ComponentFormattingOption.FullyDecoded))
             elif url.scheme() == _OWN:
                 self.internalLinkClicked.emit(url.path())
             return False
@@ -209,6 +215,7 @@ class PreviewView(QWebEngineView):
         self.host = f"p{next(_ids)}"
         self._page = PreviewPage(self._shared.profile, self)
         self._page.internalLinkClicked.connect(self.internalLinkClicked)
+        self._page.anchorClicked.connect(self.scroll_to_anchor)
         self.setPage(self._page)
         self.setContextMenuPolicy(self.contextMenuPolicy().NoContextMenu)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -247,6 +254,13 @@ class PreviewView(QWebEngineView):
         if self._loaded:
             self._run(_SCROLL_JS % int(line))
 
+    def scroll_to_anchor(self, fragment: str) -> None:
+        """Show the element `#fragment` of the page (the page's scripts are off, so
+        PostDesk scrolls for it)."""
+        if self._loaded:
+            self._run("(function(id){var e=document.getElementById(id); if (e) e.scrollIntoView(); return 0;})(%s)"
+                      % json.dumps(fragment))
+
     # -- rendering ------------------------------------------------------------
     def _render_now(self) -> None:
         if self._pending is None:
@@ -278,7 +292,7 @@ class PreviewView(QWebEngineView):
             return
         self._loaded_root = root
         self._loaded = False
-        self.load(QUrl(f"{self.base_href()}__preview__.html?v={gen}"))
+        self.load(QUrl(f"{self.base_href()}{PAGE_PATH[1:]}?v={gen}"))
 
     def _on_load_finished(self, ok: bool) -> None:
         if not self.url().toString().startswith(self.base_href()):

@@ -326,3 +326,19 @@ def test_a_line_inside_a_long_block_scrolls_in_proportion(window, qtbot):
     assert positions[0] < positions[1] < positions[2]
     middle = (positions[0] + positions[2]) / 2
     assert abs(positions[1] - middle) < (positions[2] - positions[0]) * 0.1  # about half way
+
+
+def test_a_footnote_link_scrolls_the_preview_and_opens_nothing(window, qtbot):
+    preview = window.preview
+    window.splitter.setSizes([400, 400])
+    paras = "".join("本文の段落です。" * 30 + "\n\n" for _ in range(40))
+    doc = Document("---\ntitle: \"脚注\"\n---\n注記つきの文です[^1]。\n\n" + paras + "[^1]: 脚注の本文です。\n")
+    with qtbot.waitSignal(preview.rendered, timeout=20000):
+        preview.show_document(doc, window.site, immediately=True)
+    assert 'href="#fn:1"' in preview.last_html
+    internal = []
+    preview.internalLinkClicked.connect(internal.append)
+    before = preview.url()
+    js_value(qtbot, preview, "document.querySelector('a[href=\"#fn:1\"]').click(); 0")
+    qtbot.waitUntil(lambda: js_value(qtbot, preview, "window.scrollY") > 1000, timeout=5000)
+    assert internal == [] and preview.url() == before
