@@ -2,7 +2,7 @@
 
 Before any QApplication exists: offscreen platform, Chromium's --no-sandbox (root),
 PostDesk's URL scheme, QtWebEngineWidgets imported. Settings and app data go to a
-throw-away folder (QStandardPaths test mode plus XDG variables), cleared per test.
+throw-away folder of this process (XDG variables), cleared per test.
 """
 import os
 import shutil
@@ -23,7 +23,11 @@ import PySide6.QtWebEngineWidgets  # noqa: E402,F401  (must precede the QApplica
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 
-QStandardPaths.setTestModeEnabled(True)
+# Not QStandardPaths' test mode: it puts every process in the same ~/.qttest, so two
+# test runs at once (two engineers, or xdist) clear each other's settings and
+# recovery files. The XDG variables above give each process its own folder.
+assert QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation) \
+    .startswith(str(_SANDBOX)) or os.name != "posix"
 
 HERE = Path(__file__).resolve().parent
 FIXTURE_SITE = HERE / "fixtures" / "site"

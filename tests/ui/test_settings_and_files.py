@@ -89,3 +89,16 @@ def test_export_preview_html(window, qtbot, monkeypatch, tmp_path):
     assert "<script" not in html.lower()
     assert "RAGの回答精度はチャンク設計で決まる" in html
     assert window.site.root.as_uri() in html  # images resolve from the site root
+
+
+def test_the_last_post_reopens_and_no_post_means_read_only(window, qtbot, prompts, site):
+    assert window.editor.isReadOnly() and window.editor.placeholderText()
+    open_post(qtbot, window, CLEAN)
+    assert not window.editor.isReadOnly()
+    assert window.close()
+    again = new_window(qtbot, prompts)
+    with qtbot.waitSignal(again.post_list.model.filled, timeout=30000):
+        assert again.open_initial(None)
+    assert again.path == (site / CLEAN).resolve()
+    again.close()
+    settle()
