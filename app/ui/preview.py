@@ -128,7 +128,7 @@ class PageStore(QWebEngineUrlSchemeHandler):
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802
         url = job.requestUrl()
-        host, path = url.host(), url.path()
+        host, path = url.host(), url.path(QUrl.ComponentFormattingOption.FullyDecoded)
         self.served.append(url.toString())
         if path == PAGE_PATH and host in self.pages:
             self._reply(job, b"text/html; charset=utf-8", self.pages[host])

@@ -224,6 +224,20 @@ def test_site_images_come_from_the_site_root(window, qtbot):
     qtbot.waitUntil(lambda: f"postdesk://{host}/assets/images/posts/preview-test.png" in store.served, timeout=10000)
 
 
+def test_site_images_with_japanese_names_load(window, qtbot):
+    from PySide6.QtGui import QColor, QImage
+    img = window.site.root / "assets" / "images" / "posts" / "図 1.png"
+    img.parent.mkdir(parents=True, exist_ok=True)
+    picture = QImage(40, 30, QImage.Format.Format_RGB32)
+    picture.fill(QColor("red"))
+    assert picture.save(str(img))
+    doc = Document("---\ntitle: \"画像\"\n---\n![図](</assets/images/posts/図 1.png>)\n")
+    with qtbot.waitSignal(window.preview.rendered, timeout=20000):
+        window.preview.show_document(doc, window.site, immediately=True)
+    qtbot.waitUntil(lambda: js_value(qtbot, window.preview, "document.querySelector('img').naturalWidth") == 40,
+                    timeout=10000)
+
+
 # -- behaviour: debounce, off-thread rendering, scroll ---------------------------------
 
 def js_value(qtbot, view, script: str):
