@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
 )
@@ -227,6 +228,15 @@ class ResultsFilter(QSortFilterProxyModel):
 
 
 # -- the dialog -------------------------------------------------------------------------
+class _ElideMiddle(QStyledItemDelegate):
+    """File names differ at their end (the slug): elide their middle instead."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+
 class BatchValidationDialog(QDialog):
     """Validate the whole site: progress and Cancel, then the filterable findings."""
 
@@ -269,9 +279,13 @@ class BatchValidationDialog(QDialog):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
+        self.view.setWordWrap(False)
+        self.view.setItemDelegateForColumn(0, _ElideMiddle(self.view))
         h = self.view.horizontalHeader()
-        for col in range(len(ResultsModel.COLUMNS) - 1):
+        for col in range(1, len(ResultsModel.COLUMNS) - 1):
             h.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        h.resizeSection(0, 260)  # the message gets the room; a file name elides in the middle
         h.setSectionResizeMode(len(ResultsModel.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self._open)
         self.export_btns = {fmt: QPushButton() for fmt in EXPORT_FORMATS}
