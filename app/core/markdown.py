@@ -76,7 +76,7 @@ def tokenize(body: str, page: Mapping[str, Any] | None = None, site: Any = None)
     """
     text = render_liquid(body, page, site)
     env: dict = {"source_lines": text.split("\n")}
-    return parser().parse(_lazy_list_lines(text, env), env), env
+    return parser().parse(_lazy_list_lines(_lazy_quote_lines(text), env), env), env
 
 
 # ---------------------------------------------------------------------------
@@ -147,6 +147,51 @@ def _lazy_list_lines(text: str, env: dict) -> str:
     return "\n".join(lines)
 
 
+_QUOTE_PREFIX = re.compile(r"^(?: {0,3}> ?)+")
+_FENCE_ANY_INDENT = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+def _lazy_quote_lines(text: str) -> str:
+    """Give the lines kramdown reads as lazy lines of a blockquote their `>` marker.
+
+    kramdown's blockquote takes every following non-blank line up to a blank line, an
+    IAL, `^` or a block HTML tag, whatever it starts with, and parses the whole as
+    blocks: `> 引用` + `---` is a setext heading inside the quote, `> 引用` + `# 見出し`
+    a heading inside it. CommonMark lets such lines end the quote. Prefixing a lazy
+    line with the quote's marker (the innermost one seen so far) puts it where kramdown
+    does; the line stays where it was.
+    """
+    if ">" not in text:
+        return text
+    lines = text.split("\n")
+    prefix: str | None = None  # the open quote's marker, e.g. "> " or "  > > "
+    fence: str | None = None  # an open fence outside any quote
+    for i, line in enumerate(lines):
+        if fence is not None:
+            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = None
+            continue
+        if not line.strip():
+            prefix = None
+            continue
+        marker = _QUOTE_PREFIX.match(line)
+        if marker:
+            if prefix is None or marker.group(0).count(">") >= prefix.count(">"):
+                prefix = marker.group(0) if marker.group(0).endswith(" ") else marker.group(0) + " "
+            continue
+        if prefix is not None:
+            if _IAL_LINE.match(line) or _LAZY_END_HTML.match(line) or line.strip() == "^":
+                prefix = None
+            else:
+                indent = len(prefix) - len(prefix.lstrip(" "))
+                lines[i] = prefix + (line[indent:] if line[:indent].strip() == "" else line.lstrip(" "))
+                continue
+        opened = _FENCE_ANY_INDENT.match(line)
+        if opened:
+            fence = opened.group(1)
+    return "\n".join(lines)
+
+
 def _place_item(items: list[tuple[str, int, int]], item: re.Match, indent: int,
                 prev_blank: bool, line: str) -> str:
     """Update the open-item stack for a list-item line; return the line as markdown-it should see it."""
@@ -180,7 +225,7 @@ def _kramdown_blocks(state: StateCore) -> None:
     tokens = state.tokens
     _merge_bullet_lists(tokens)
     _span_html_blocks_to_paragraphs(tokens)
-    _setext_needs_boundary(tokens, lines)
+    _setext_needs_boundary(tokens, lines, state.src.split("\n"))
     _rules_do_not_end_paragraphs(tokens, lines)
     state.tokens = _apply_block_ials(tokens, lines, state.env.get("list_ial_lines", set()))
 
@@ -218,26 +263,81 @@ def _paragraph(content: str, line_map: list[int] | None, level: int) -> list[Tok
     return [p_open, inline, p_close]
 
 
-def _setext_needs_boundary(tokens: list[Token], lines: list[str]) -> None:
+def _setext_needs_boundary(tokens: list[Token], lines: list[str], src_lines: list[str]) -> None:
     """Turn setext headings kramdown would not make back into paragraphs.
 
     kramdown's setext heading is one line of text, and only after a block boundary
-    (a blank line, the start of a container, an IAL): `# 見出し` + `本文` + `---` is a
-    heading then a paragraph `本文 —`; a two-line text over `---` is a paragraph too.
+    (a blank line, the start of a container, an IAL), with its underline in the first
+    column: `# 見出し` + `本文` + `---` is a heading then a paragraph `本文 —`; a two-line
+    text over `---` is a paragraph too, and so is a text over `   ---`. An IAL line ends
+    a paragraph, so a `---` right under `{: .class}` is a rule, not paragraph text.
     """
-    for i, tok in enumerate(tokens):
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
         if tok.type != "heading_open" or tok.markup not in ("-", "=") or not tok.map:
             continue
-        inline = tokens[i + 1]
+        inline = tokens[i]
         above = lines[tok.map[0] - 1] if 0 < tok.map[0] <= len(lines) else ""
-        glued = (_previous_sibling(tokens, i) is not None and above.strip() != ""
+        glued = (_previous_sibling(tokens, i - 1) is not None and above.strip() != ""
                  and not _IAL_LINE.match(above))
-        if "\n" not in inline.content and not glued:
+        underline = _underline_text(tokens, i - 1, src_lines)
+        boundary = "\n" not in inline.content and not glued
+        if boundary and not underline[:1].isspace():
             continue
         tok.type, tok.tag, tok.markup = "paragraph_open", "p", ""
-        inline.content += "\n" + lines[tok.map[1] - 1].strip()
-        close = tokens[i + 2]
+        close = tokens[i + 1]
         close.type, close.tag, close.markup = "paragraph_close", "p", ""
+        if not boundary and _IAL_LINE.match(inline.content.rsplit("\n", 1)[-1]) \
+                and _HR_LINE.match(underline):
+            rule_line = tok.map[1] - 1
+            tok.map = inline.map = [tok.map[0], rule_line]
+            hr = Token("hr", "hr", 0, map=[rule_line, rule_line + 1], level=tok.level,
+                       markup=underline.strip(), block=True)
+            tokens.insert(i + 2, hr)
+            continue
+        inline.content += "\n" + underline.strip()
+
+
+_HR_LINE = re.compile(r"^ {0,3}([-*_])[ \t]*\1[ \t]*\1(?:\1|[ \t])*$")
+
+
+def _underline_text(tokens: list[Token], i: int, src_lines: list[str]) -> str:
+    """The setext underline of the heading opened at tokens[i], inside its containers.
+
+    `src_lines` is the text markdown-it parsed (after the lazy-line passes); each
+    enclosing blockquote's `>` marker and list item's indentation is taken off, so what
+    is left starts with the underline's own indentation, which kramdown does not allow.
+    """
+    containers = [t for t in _enclosing(tokens, i) if t.type in ("blockquote_open", "list_item_open")]
+    return _strip_containers(tokens[i].map[1] - 1, containers, src_lines)
+
+
+def _strip_containers(n: int, containers: list[Token], src_lines: list[str]) -> str:
+    """Line `n` of the parsed text without the markers and indentation of `containers`."""
+    line = src_lines[n] if n < len(src_lines) else ""
+    for depth, box in enumerate(containers):
+        if box.type == "blockquote_open":
+            line = re.sub(r"^ {0,3}> ?", "", line, count=1)
+            continue
+        if not box.map:
+            continue
+        item = _ITEM.match(_strip_containers(box.map[0], containers[:depth], src_lines))
+        col = len(item.group(1)) + _content_width(item) if item else 0
+        line = line[col:] if not line[:col].strip() else line.lstrip(" ")
+    return line
+
+
+def _enclosing(tokens: list[Token], i: int) -> list[Token]:
+    """The opening tokens of the blocks that contain tokens[i], outermost first."""
+    found: list[Token] = []
+    level = tokens[i].level
+    for j in range(i - 1, -1, -1):
+        if tokens[j].level < level and tokens[j].nesting == 1:
+            found.append(tokens[j])
+            level = tokens[j].level
+    return found[::-1]
 
 
 _LIST_START = re.compile(r"^ {0,3}(?:[-+*]|\d+\.)[ \t]")
@@ -247,7 +347,8 @@ def _rules_do_not_end_paragraphs(tokens: list[Token], lines: list[str]) -> None:
     """`***` or `___` right under a paragraph is more paragraph text in kramdown.
 
     Only lines that start a list (`* * *`, `- - -`) end a kramdown paragraph, and then
-    they are rules; CommonMark lets any thematic break interrupt a paragraph.
+    they are rules; CommonMark lets any thematic break interrupt a paragraph. An IAL
+    line has already ended the paragraph, so a rule under one stays a rule.
     """
     i = 0
     while i < len(tokens):
@@ -256,7 +357,9 @@ def _rules_do_not_end_paragraphs(tokens: list[Token], lines: list[str]) -> None:
                 and tokens[i - 1].level == tok.level):
             p_open, inline = tokens[i - 3], tokens[i - 2]
             line = lines[tok.map[0]] if tok.map[0] < len(lines) else ""
-            if p_open.map and p_open.map[1] == tok.map[0] and not _LIST_START.match(line):
+            ends_with_ial = _IAL_LINE.match(inline.content.rsplit("\n", 1)[-1])
+            if p_open.map and p_open.map[1] == tok.map[0] and not _LIST_START.match(line) \
+                    and not ends_with_ial:
                 inline.content += "\n" + line.strip()
                 p_open.map = [p_open.map[0], tok.map[1]]
                 inline.map = p_open.map

@@ -100,3 +100,30 @@ def test_footnotes_as_jekyll_writes_them(html):
     assert '<div class="footnotes" role="doc-endnotes">' in out
     assert ('<li id="fn:1" role="doc-endnote">\n<p>注釈です。\u00a0<a href="#fnref:1" '
             'class="reversefootnote" role="doc-backlink">&#8617;</a></p>') in out
+
+
+def test_lines_after_a_blockquote_are_lazy_lines_of_the_quote(html):
+    assert html("> 引用です\n---\n") == '<blockquote>\n<h2 id="引用です">引用です</h2>\n</blockquote>\n'
+    assert html("> 引用\n# 見出し\n") == '<blockquote>\n<p>引用</p>\n<h1 id="見出し">見出し</h1>\n</blockquote>\n'
+    assert html("> > 引用\n---\n").count("<blockquote>") == 2
+    assert "<hr />" in html("> 引用\n\n---\n")
+
+
+def test_setext_underline_must_start_in_the_first_column(html):
+    assert html("段落です。\n   ---\n") == "<p>段落です。\n—</p>\n"
+    assert html("段落\n  ===\n") == "<p>段落\n===</p>\n"
+    assert html("> 引用\n   ---\n") == "<blockquote>\n<p>引用\n—</p>\n</blockquote>\n"
+    assert html("前\n\n- 項目\n\n  段落\n  ---\n").count("<h2") == 1  # the item's own column
+
+
+def test_rule_right_under_an_ial_stays_a_rule(html):
+    out = html("[相談](/contact/)\n{: .consulting-cta-link}\n---\n")
+    assert out == '<p class="consulting-cta-link"><a href="/contact/">相談</a></p>\n<hr />\n'
+    assert html("## 見出し\n{: .x}\n---\n") == '<h2 class="x" id="見出し">見出し</h2>\n<hr />\n'
+    assert html("{: .x}\n---\n") == '<h2 id="-x">{: .x}</h2>\n'  # kramdown's setext parser wins here
+
+
+def test_lazy_quote_lines_keep_their_source_line():
+    tokens, _env = tokenize("> 引用です\n---\n\n本文\n")
+    heading = next(t for t in tokens if t.type == "heading_open")
+    assert heading.map == [0, 2]
