@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import unquote
 
 from .findings import Edit, Finding, Fix, Severity, Span, Text
 
@@ -172,7 +173,7 @@ class SiteState:
         """One digest of every dependency's current answer."""
         parts = [self.resolve(u) for u in deps.urls]
         root = self.site.root
-        parts += [f"{f}:{(root / f.lstrip('/')).is_file()}" for f in deps.files]
+        parts += [f"{f}:{(root / unquote(f).lstrip('/')).is_file()}" for f in deps.files]
         if deps.listing:
             parts.append(self.listing())
         return hashlib.sha1("\n".join(parts).encode()).hexdigest()
