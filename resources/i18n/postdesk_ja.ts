@@ -170,6 +170,10 @@
             <source>Rule</source>
             <translation>ルール</translation>
         </message>
+        <message>
+            <source>fixable</source>
+            <translation>修正可能</translation>
+        </message>
     </context>
     <context>
         <name>FindingsPanel</name>
@@ -373,6 +377,10 @@
         <message>
             <source>Front Matter</source>
             <translation>フロントマター</translation>
+        </message>
+        <message>
+            <source>Choose a post in the list on the left, or start one with File → New Draft.</source>
+            <translation>左の一覧から記事を選ぶか、「ファイル → 新しい下書き」で書き始めてください。</translation>
         </message>
         <message>
             <source>Cannot open site</source>
