@@ -35,6 +35,7 @@ from PySide6.QtWebEngineCore import (
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from app.core.document import Document
 from app.core.preview import page_html, render_document
@@ -278,8 +279,8 @@ class PreviewView(QWebEngineView):
                           lambda exc: self._show(gen, _error_page(exc), site))
 
     def _show(self, gen: int, page: str, site) -> None:
-        if gen != self._generation:
-            return  # a newer render is on its way
+        if not isValid(self) or gen != self._generation:
+            return  # the view is gone (window closed mid-render), or a newer render is on its way
         self.last_html = page
         root = getattr(site, "root", None)
         store = self._shared.store

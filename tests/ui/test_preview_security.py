@@ -356,3 +356,16 @@ def test_a_footnote_link_scrolls_the_preview_and_opens_nothing(window, qtbot):
     js_value(qtbot, preview, "document.querySelector('a[href=\"#fn:1\"]').click(); 0")
     qtbot.waitUntil(lambda: js_value(qtbot, preview, "window.scrollY") > 1000, timeout=5000)
     assert internal == [] and preview.url() == before
+
+
+def test_a_render_finishing_after_the_view_is_gone_is_dropped(qtbot, window):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from app.ui.preview import PreviewView
+    from app.ui.workers import wait_all
+    view = PreviewView()
+    big = Document("---\ntitle: \"大\"\n---\n" + ("日本語の段落です。" * 40 + "\n\n") * 400)
+    view.show_document(big, window.site, immediately=True)  # rendering in the background
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert wait_all()
+    qtbot.wait(200)  # the result arrives for a deleted view: no exception
