@@ -464,20 +464,56 @@ def test_pd107_last_list_item_glued_to_the_rule(tmp_path, items):
 
 
 @pytest.mark.parametrize("old, new", [
-    # two text lines over `---`: kramdown keeps a paragraph ending in "—" (no heading)
-    (CLOSING + "\n\n---", "目的を絞り、小さく試す。\nあなたの会社では、どの業務から始めますか？\n---"),
-    # a paragraph right under an ATX heading: no block boundary, so no setext heading
-    (SECTION_2, "### 2. 小さく試す\n" + TRIAL + "\n---\n"),
     (SECTION_2, "### 2. 小さく試す\n---\n\n" + TRIAL + "\n"),         # an ATX heading then a rule
     (TRIAL + "\n", TRIAL + "\n---END---\n"),                        # a marker is not a rule
     (TRIAL + "\n", TRIAL + "\n\n```text\n見出しではない\n---\n```\n"),   # inside code
     ("{: .consulting-cta-link}\n\n---", "{: .consulting-cta-link}\n---"),  # an IAL ends the paragraph
-    (TRIAL + "\n", TRIAL + "\n\n- 一つ目\n続きの行\n---\n"),              # a lazy line: the item has two lines
+    (TRIAL + "\n", TRIAL + "\n\n> 引用です\n\n---\n"),                    # a quote, a blank line, a rule
+    (TRIAL + "\n", TRIAL + "\n{: .lead}\n---\n"),                       # an IAL line ends a two-line paragraph
+    (TRIAL + "\n", TRIAL + "\n\n    ---\n"),                            # indented code, not a rule
     (TRIAL + "\n", TRIAL + "\n\n| 項目 | 内容 |\n|---|---|\n| 目的 | 一つに絞る |\n"),  # a table's delimiter row
     (CLOSING + "\n\n---", CLOSING + "\n\n- - -"),                     # a rule written with spaces
 ])
 def test_pd107_near_misses(tmp_path, old, new):
     assert lines_of(check_text(tmp_path, post((old, new))), "PD107") == []
+
+
+@pytest.mark.parametrize("old, new, last", [
+    # two text lines over `---`: kramdown keeps a paragraph ending in "—" (no heading)
+    (CLOSING + "\n\n---", "目的を絞り、小さく試す。\nあなたの会社では、どの業務から始めますか？\n---",
+     "あなたの会社では"),
+    # a paragraph right under an ATX heading: no block boundary, so no setext heading
+    (SECTION_2, "### 2. 小さく試す\n" + TRIAL + "\n---\n", TRIAL),
+    # the underline indented by 1-3 spaces is not a setext underline in kramdown
+    (CLOSING + "\n\n---", CLOSING + "\n   ---", CLOSING),
+    (CLOSING + "\n\n---", CLOSING + "\n ---", CLOSING),
+    # a list item with a lazy line: two lines of text, then the `---`
+    (TRIAL + "\n", TRIAL + "\n\n- 一つ目\n続きの行\n---\n", "続きの行"),
+    # inside a blockquote: a two-line quote, the `---` a lazy line
+    (TRIAL + "\n", TRIAL + "\n\n> 引用の一行目\n> 引用の二行目\n---\n", "引用の二行目"),
+])
+def test_pd107_rule_swallowed_into_the_paragraph(tmp_path, old, new, last):
+    """No heading, but the `---` is published as "—" at the end of the text and the rule is gone."""
+    clean_new = re.sub(r"\n( {0,3}---)(\n|$)", r"\n\n\1\2", new, count=1)
+    clean = post((old, clean_new))
+    text = post((old, new))
+    found = only(check_text(tmp_path / "a", text), "PD107")
+    line = line_of(text, last)
+    assert [(f.line, f.end_line) for f in found] == [(line, None)]
+    assert f"{line + 1}行目の `---`" in found[0].message("ja") and "ダッシュ" in found[0].message("ja")
+    assert f"line {line + 1}" in found[0].message("en") and "dash" in found[0].message("en")
+    assert "heading" not in found[0].message("en")
+    assert_fix_round_trip(tmp_path / "b", text, "PD107", clean)
+
+
+def test_pd107_glued_quote_is_a_heading_inside_the_quote(tmp_path):
+    """kramdown reads the `---` as a lazy line of the quote: an `<h2>` inside the quote, no rule."""
+    clean = post((TRIAL + "\n", TRIAL + "\n\n> 引用です\n\n---\n"))
+    text = clean.replace("> 引用です\n\n---", "> 引用です\n---")
+    found = only(check_text(tmp_path / "a", text), "PD107")
+    assert [f.line for f in found] == [line_of(text, "> 引用です")]
+    assert "heading" in found[0].message("en")
+    assert_fix_round_trip(tmp_path / "b", text, "PD107", clean)
 
 
 def test_pd107_front_matter_fence_is_not_a_rule(tmp_path):
@@ -519,8 +555,13 @@ def _accidental_h2_texts(text: str) -> Counter:
 
 def _reported_texts(text: str, findings) -> Counter:
     lines = text.split("\n")
-    return Counter(re.sub(r"^\s*(?:[-*+]|\d+\.)\s+", "", lines[f.line - 1]).strip()
-                   for f in findings if f.rule == "PD107")
+    return Counter(re.sub(r"^\s*(?:[-*+]|\d+\.|>)\s+", "", lines[f.line - 1]).strip()
+                   for f in findings if f.rule == "PD107" and "heading" in f.message("en"))
+
+
+def _swallowed_lines(findings) -> list[int]:
+    """The `---` lines PD107 says are read as a dash inside a paragraph."""
+    return sorted(f.related[0].line for f in findings if f.rule == "PD107" and "dash" in f.message("en"))
 
 
 GLUED_VARIANTS = "\n".join([
@@ -541,6 +582,9 @@ def test_pd107_reports_exactly_the_headings_the_renderer_makes(tmp_path):
     reported = _reported_texts(text, findings)
     assert reported == _accidental_h2_texts(text)
     assert sorted(reported) == ["二つ目の項目", "効果は試行の前後で比べます。", "手順一の細目", "本文の最後の行"]
+    # the two `---` the parse reads as text: under two lines, and right under a heading
+    assert _swallowed_lines(findings) == [line_of(text, "二行目で終わります。") + 1,
+                                          line_of(text, "見出しの直後の段落です。") + 1]
 
 
 def _site_posts():
@@ -557,6 +601,8 @@ def test_pd107_agrees_with_the_renderer_on_the_sample_posts(path):
     findings = Engine(Site.open(path)).check_path(path)
     text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     assert _reported_texts(text, findings.findings) == _accidental_h2_texts(text)
+    lines = text.split("\n")
+    assert all(lines[n - 1].strip().startswith("---") for n in _swallowed_lines(findings.findings))
 
 
 # -- PD108 ---------------------------------------------------------------------------

@@ -526,15 +526,54 @@ def glued_headings(post: ParsedPost) -> list[Glued]:
     return out
 
 
+@dataclass
+class Swallowed:
+    """A `---` line the parse reads as more text of the paragraph above it."""
+
+    line: int  # the paragraph's line just above the `---`
+    rule: int  # the `---` line
+    text: str  # the paragraph's text, markup removed
+    in_list: bool  # the paragraph is a list item's
+
+
+def swallowed_rules(post: ParsedPost) -> list[Swallowed]:
+    """Every `---` line that kramdown prints as a dash inside a paragraph, at any depth.
+
+    A two-line paragraph over `---`, a paragraph right under a heading, one over an
+    indented `   ---`, a list item with a lazy line: none is a setext heading, the
+    `---` becomes "—" at the end of the text and the rule the editor meant is gone.
+    Read from the paragraphs' own text as the one parse built it (markdown.py appends
+    the swallowed line to it), so PD107 and the preview agree."""
+    out: list[Swallowed] = []
+    lists = 0
+    tokens = post.tokens
+    for k, t in enumerate(tokens):
+        if t.type == "list_item_open":
+            lists += 1
+        elif t.type == "list_item_close":
+            lists -= 1
+        elif t.type == "paragraph_open" and t.map and k + 1 < len(tokens):
+            inline = tokens[k + 1]
+            for n, text in enumerate(inline.content.split("\n")[1:], start=1):
+                if RULE_LINE.match(text):
+                    rule_line = post.body_line + t.map[0] + n
+                    out.append(Swallowed(rule_line - 1, rule_line, inline_text(inline.children or []),
+                                         lists > 0))
+    return out
+
+
 @rule("PD107", "accidental-heading", ERROR,
       title=Text("段落が `---` とつながり見出しになっています", "A paragraph glued to `---` becomes a heading"),
       description=Text(
           "段落の行やリストの最後の項目の直後に、空行をはさまず `---` の行があります。"
           "Jekyll（kramdown）では段落が大きなH2見出しとして表示され、リストでは項目の中に見出しができて区切り線が消えます。"
+          "二行以上の段落や見出しの直後の段落では `---` が段落の一部として読まれ、ダッシュ「—」が表示されて区切り線が消えます。"
           "修正では間に空行を入れます。",
           "A paragraph line, or the last line of a list item, is directly followed by a `---` line. "
           "Jekyll's kramdown renders the paragraph as a big H2 heading, and in a list the item becomes "
-          "a heading and the rule disappears. The fix inserts the blank line."),
+          "a heading and the rule disappears. Under a paragraph of several lines (or one right under a "
+          "heading) the `---` is read as part of the paragraph: it shows as a dash “—” and the rule "
+          "disappears. The fix inserts the blank line."),
       example="あなたの会社では、どの業務から始めますか？\n---\n", fix="safe")
 def accidental_heading(ctx: Context) -> Iterator[Finding]:
     for g in glued_headings(ctx.post):
@@ -551,9 +590,23 @@ def accidental_heading(ctx: Context) -> Iterator[Finding]:
                 "間に空行を入れてください。",
                 f"The paragraph “{head}” is directly followed by the `---` on line {g.underline} and renders "
                 "as a big heading. Insert a blank line between them.")
-        yield ctx.finding(g.line, message, related=[Span(g.underline)],
-                          fix=ctx.fix(Text("空行を挿入", "Insert a blank line"),
-                                      [ctx.insert_at_line(g.underline, "\n")]))
+        yield _blank_line_finding(ctx, g.line, g.underline, message)
+    for sw in swallowed_rules(ctx.post):
+        head = _head(sw.text)
+        what = (f"リストの項目「{head}」", f"the list item “{head}”") if sw.in_list \
+            else (f"段落「{head}」", f"the paragraph “{head}”")
+        yield _blank_line_finding(ctx, sw.line, sw.rule, Text(
+            f"{sw.rule}行目の `---` は{what[0]}の一部として読まれ、ダッシュ「—」として表示されます。"
+            "区切り線は消えます。間に空行を入れてください。",
+            f"The `---` on line {sw.rule} is read as part of {what[1]} and shows as a dash “—”; "
+            "the separator disappears. Insert a blank line between them."))
+
+
+def _blank_line_finding(ctx: Context, line: int, rule_line: int, message: Text) -> Finding:
+    """PD107's finding on `line`, pointing at the `---` line, fixed by a blank line above it."""
+    return ctx.finding(line, message, related=[Span(rule_line)],
+                       fix=ctx.fix(Text("空行を挿入", "Insert a blank line"),
+                                   [ctx.insert_at_line(rule_line, "\n")]))
 
 
 # -- PD108 ------------------------------------------------------------------------
