@@ -34,7 +34,7 @@ from .app import sample_site
 from .i18n import current_lang
 from .editor import FindBar, MarkdownEditor
 from .findings_panel import FindingsPanel
-from .post_list import PostList, read_row
+from .post_list import PostList
 from .preview import PreviewView, export_page
 from .prompts import Prompts
 from .workers import run_in_background
@@ -513,9 +513,10 @@ class MainWindow(QMainWindow):
             return
         self._check_gen += 1
         gen, text, engine, info = self._check_gen, doc.text, self.engine, self.info
+        index = self.post_list.model.site_index  # PD204 once the list's pass has built it
         self.findings_panel.checking = True
-        run_in_background(lambda op: engine.check_document(doc, info),
-                          lambda findings: self._checked(gen, text, findings))
+        run_in_background(lambda op: engine.check_document(doc, info, index=index),
+                          lambda findings: self._checked(gen, text, findings), owner=self)
 
     def _checked(self, gen: int, text: str, findings: list[Finding]) -> None:
         if gen != self._check_gen:
@@ -538,7 +539,7 @@ class MainWindow(QMainWindow):
         if doc is None or self.engine is None:
             return []
         self._check_gen += 1
-        findings = self.engine.check_document(doc, self.info)
+        findings = self.engine.check_document(doc, self.info, index=self.post_list.model.site_index)
         self._checked(self._check_gen, doc.text, findings)
         return findings
 

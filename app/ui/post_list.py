@@ -53,14 +53,13 @@ class PostRow:
         return "draft" if self.draft or self.unpublished else "published"
 
 
-def read_row(info: PostInfo, engine) -> PostRow:
-    """Metadata and counts for one post (worker thread: no Qt)."""
+def read_row(info: PostInfo) -> PostRow:
+    """A post's metadata for its row (worker thread: no Qt). Counts come later."""
     row = PostRow(info, title=info.slug, draft=info.draft,
                   date=info.file_date.isoformat() if info.file_date else "")
     try:
         doc = Document.load(info.path)
     except (DocumentError, OSError):
-        row.errors, row.warnings = 1, 0
         return row
     fields = doc.fields
     title = fields.get("title")
@@ -75,16 +74,53 @@ def read_row(info: PostInfo, engine) -> PostRow:
     if when is not None:
         row.date = when.strftime("%Y-%m-%d %H:%M")
     row.unpublished = fields.get("published") is False
-    if engine is not None:
-        findings = engine.check_document(doc, info)
-        row.errors = sum(1 for f in findings if f.severity == Severity.ERROR)
-        row.warnings = sum(1 for f in findings if f.severity == Severity.WARNING)
     return row
+
+
+def counts(findings) -> tuple[int, int]:
+    """(errors, warnings) among findings."""
+    return (sum(1 for f in findings if f.severity == Severity.ERROR),
+            sum(1 for f in findings if f.severity == Severity.WARNING))
+
+
+def fill_site(op: Op, infos: list[PostInfo], engine):
+    """The list's background pass: every row's metadata first (the list is usable at
+    once), then the counts from `Engine.check_site`, the same check as `postdesk
+    check` on the site (so PD204's near-duplicate posts count too). Returns
+    (final counts per path, the site's similarity index for checking the open post),
+    or None when cancelled."""
+    batch: list = []
+    for info in infos:
+        if op.cancelled():
+            return None
+        batch.append(read_row(info))
+        if len(batch) >= CHUNK:
+            op.report(("rows", batch))
+            batch = []
+    if batch:
+        op.report(("rows", batch))
+    if engine is None:
+        return {}, None
+    pending: list = []
+
+    def progress(_done, _total, res) -> None:
+        pending.append((res.path, *counts(res.findings)))
+        if len(pending) >= CHUNK:
+            op.report(("counts", pending[:]))
+            pending.clear()
+
+    results = engine.check_site([i.path for i in infos], progress=progress, cancelled=op.cancelled, jobs=1)
+    if op.cancelled():
+        return None
+    index = engine.build_index(results) if engine.site_rules else None
+    return {Path(r.path): counts(r.findings) for r in results}, index
 
 
 class PostListModel(QAbstractTableModel):
     """One row per post or draft. `load(site, engine)` lists at once and fills in the
-    details in the background (`filled` is emitted when every row is done)."""
+    details in the background (`filled` is emitted when every row is done).
+    `site_index` is the similarity index of the last complete pass (for PD204 on the
+    open post), None before."""
 
     filled = Signal()
     rowUpdated = Signal(int)
@@ -94,6 +130,7 @@ class PostListModel(QAbstractTableModel):
         self.rows: list[PostRow] = []
         self._index: dict[Path, int] = {}
         self._op: Op | None = None
+        self.site_index = None
 
     # -- loading ---------------------------------------------------------------
     def load(self, site, engine) -> None:
@@ -105,37 +142,35 @@ class PostListModel(QAbstractTableModel):
         self._index = {r.info.path: n for n, r in enumerate(self.rows)}
         self.endResetModel()
         infos = [r.info for r in self.rows]
-
-        def work(op: Op):
-            batch = []
-            for info in infos:
-                if op.cancelled():
-                    return False
-                batch.append(read_row(info, engine))
-                if len(batch) >= CHUNK:
-                    op.report(batch)
-                    batch = []
-            if batch:
-                op.report(batch)
-            return True
-
-        self._op = run_in_background(work, self._done, None, self._merge)
+        self._op = run_in_background(lambda op: fill_site(op, infos, engine), self._done, None, self._merge,
+                                     owner=self)
 
     def cancel(self) -> None:
         if self._op is not None:
             self._op.cancel()
 
-    def _merge(self, batch: list[PostRow]) -> None:
-        for row in batch:
-            n = self._index.get(row.info.path)
-            if n is None:
-                continue
-            self.rows[n] = row
-            self.dataChanged.emit(self.index(n, 0), self.index(n, self.columnCount() - 1))
+    def _merge(self, report) -> None:
+        kind, batch = report
+        if kind == "rows":
+            for row in batch:
+                n = self._index.get(row.info.path)
+                if n is None:
+                    continue
+                old = self.rows[n]
+                row.errors, row.warnings = old.errors, old.warnings  # a check may have come first
+                self.rows[n] = row
+                self.dataChanged.emit(self.index(n, 0), self.index(n, self.columnCount() - 1))
+        else:
+            for path, errors, warnings in batch:
+                self.set_counts(path, errors, warnings)
 
-    def _done(self, complete: bool) -> None:
-        if complete:
-            self.filled.emit()
+    def _done(self, result) -> None:
+        if result is None:
+            return
+        final, self.site_index = result
+        for path, (errors, warnings) in final.items():
+            self.set_counts(path, errors, warnings)
+        self.filled.emit()
 
     def update_row(self, row: PostRow) -> None:
         """Replace one post's row (after a save or a check in the editor)."""

@@ -25,8 +25,8 @@ class _Signals(QObject):
 class _Receiver(QObject):
     """Lives on the UI thread so that every callback runs there (queued)."""
 
-    def __init__(self, op: "Op", on_success, on_failure, on_progress):
-        super().__init__()
+    def __init__(self, op: "Op", on_success, on_failure, on_progress, owner: QObject | None = None):
+        super().__init__(owner)
         self._op, self._ok, self._fail, self._prog = op, on_success, on_failure, on_progress
 
     @Slot(object)
@@ -80,9 +80,13 @@ class Op(QRunnable):
 
 def run_in_background(fn: Callable[[Op], Any], on_success: Callable[[Any], None] | None = None,
                       on_failure: Callable[[BaseException], None] | None = None,
-                      on_progress: Callable[[Any], None] | None = None) -> Op:
+                      on_progress: Callable[[Any], None] | None = None, *,
+                      owner: QObject | None = None) -> Op:
+    """Run `fn(op)` in the pool. With an `owner` (a widget whose methods the callbacks
+    call), the callbacks die with it: a result arriving after the owner is deleted is
+    dropped by Qt instead of reaching a deleted C++ object."""
     op = Op(fn)
-    op.receiver = _Receiver(op, on_success, on_failure, on_progress)
+    op.receiver = _Receiver(op, on_success, on_failure, on_progress, owner)
     op.signals.succeeded.connect(op.receiver.succeeded)
     op.signals.failed.connect(op.receiver.failed)
     op.signals.progress.connect(op.receiver.progress)

@@ -76,6 +76,13 @@ def test_an_editors_day(qtbot, tmp_path):
     with qtbot.waitSignal(w.post_list.model.filled, timeout=120000):
         assert w.open_site(site)
     pl = w.post_list
+    # the list counts what `postdesk check` on the site reports, PD204 included
+    pair = (site / "_posts/2026-06-19-2-regional-bank-chatbot-30pct.md").resolve()
+    row = pl.model.rows[pl.model.row_for_path(pair)]
+    assert (row.errors, row.warnings) == (0, 1)
+    with qtbot.waitSignal(w.findingsUpdated, timeout=30000):
+        w.open_post(pair)
+    assert [f.rule for f in w.findings] == ["PD204"]
 
     # -- morning: find the damaged post -----------------------------------------------
     qtbot.keyClicks(pl.search, "seven steps")  # fuzzy, on the file name
