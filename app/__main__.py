@@ -31,8 +31,22 @@ def _quit_after(ms: int) -> None:
     threading.Thread(target=watch, name="postdesk-quit-after", daemon=True).start()
 
 
+def _console_for_windowed_exe() -> None:
+    """Windows' windowed postdesk.exe has no stdout. Typed in a terminal, `postdesk`
+    finds the console twin postdesk.com first; should postdesk.exe itself be given a
+    subcommand, write to the terminal it was started from (or nowhere) rather than fail."""
+    if sys.platform != "win32" or sys.stdout is not None or len(sys.argv) < 2:
+        return
+    import ctypes
+    attached = ctypes.windll.kernel32.AttachConsole(-1)  # ATTACH_PARENT_PROCESS
+    target = "CONOUT$" if attached else os.devnull
+    sys.stdout = open(target, "w", encoding="utf-8", errors="replace")
+    sys.stderr = open(target, "w", encoding="utf-8", errors="replace")
+
+
 def run() -> int:
     """The command line or the window, as `postdesk` does."""
+    _console_for_windowed_exe()
     quit_after = os.environ.get("POSTDESK_QUIT_AFTER_MS", "")
     if quit_after.isdigit():
         _quit_after(int(quit_after))
