@@ -1,5 +1,6 @@
 """What goes into the PyInstaller bundle: the Qt modules PostDesk uses, PostDesk's own
-data files, and the filter that drops unused Qt translations and Chromium locales.
+data files, and the filter that drops unused Qt plugins (and the libraries only they
+link), Qt translations and Chromium locales.
 
 Plain Python (no PyInstaller import) so that postdesk.spec, build.py and the tests
 share one definition.
