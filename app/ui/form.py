@@ -276,7 +276,6 @@ class DateTimeField(FieldWidget):
         self.raw: str | None = None  # the unreadable value, kept until edited
         for w in (self.enabled, self.edit, self.offset):
             self.lay.addWidget(w)
-        self.lay.addStretch(1)
         self.enabled.toggled.connect(self._toggled)
         self.edit.dateTimeChanged.connect(lambda _d: self._changed())
         self.offset.textEdited.connect(lambda _t: self._changed())
@@ -442,6 +441,8 @@ class FrontMatterForm(QScrollArea):
         super().__init__(parent)
         self.setObjectName("FrontMatterForm")
         self.setWidgetResizable(True)
+        # the fields take the dock's width; a sideways scrollbar would hide buttons
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.doc_provider = doc_provider
         self.site = None
         self.fields: dict[str, FieldWidget] = {}

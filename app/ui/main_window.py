@@ -42,7 +42,7 @@ from .workers import run_in_background
 CHECK_DEBOUNCE_MS = 400
 # First-run layout (later runs restore the editor's own): the list wide enough for
 # titles, the form for a 60-character title, the findings for about six rows.
-LIST_WIDTH, FORM_WIDTH, FINDINGS_HEIGHT = 540, 340, 200
+LIST_WIDTH, FORM_WIDTH, FINDINGS_HEIGHT = 520, 390, 200
 MAX_RECENT = 8
 
 
