@@ -167,3 +167,17 @@ def test_the_batch_dialog_retranslates(ja, qtbot, site):
     assert d.rule_box.itemText(0) == "All rules"
     assert d.model.rows[0].message != ja_message  # the rule messages too
     assert "files:" in d.status.text()
+
+
+def test_qts_own_buttons_follow_too(ja, qtbot):
+    """Standard buttons (message boxes, file dialogs) come from Qt's catalogue."""
+    from PySide6.QtWidgets import QDialogButtonBox
+    Std = QDialogButtonBox.StandardButton
+
+    def texts():
+        box = QDialogButtonBox(Std.Yes | Std.Cancel)
+        return sorted(b.text() for b in box.buttons())
+
+    assert texts() == sorted(["はい(&Y)", "キャンセル"])
+    i18n.switch("en")
+    assert texts() == sorted(["&Yes", "Cancel"])
