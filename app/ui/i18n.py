@@ -12,9 +12,8 @@ editors of this blog are Japanese). `switch(lang)` swaps the translators at run 
 remembers the choice. `current_lang()` is the language the core's rule messages
 (`Text(ja, en)`) are shown in, so they follow the interface.
 
-The state lives on one `Translators` object attached to the application (as
-`app._postdesk_language`, the attribute app.ui.app's `language()` reads, so the
-window's View menu and this module drive the same translators).
+The state lives on one `Translators` object attached to the application
+(`translators()`); its `changed` signal tells the window to re-show rule messages.
 """
 from __future__ import annotations
 
@@ -99,24 +98,14 @@ class Translators(QObject):
             self._app.removeTranslator(t)
         self._installed = []
 
-    def release(self) -> None:
-        """Take this object's translators out (another one takes over)."""
-        self._remove()
-
 
 def translators(app: QCoreApplication | None = None) -> Translators:
-    """The application's Translators, created on first use. An object of another
-    kind found in its place (app.ui.app's older Language) hands its translators over."""
+    """The application's Translators, created (nothing installed: English) on first use."""
     app = app or QCoreApplication.instance()
-    current = getattr(app, _ATTR, None)
-    if isinstance(current, Translators):
-        return current
-    t = Translators(app)
-    if current is not None:
-        for old in list(getattr(current, "_translators", [])):
-            app.removeTranslator(old)
-        t.lang = getattr(current, "lang", "en")
-    setattr(app, _ATTR, t)
+    t = getattr(app, _ATTR, None)
+    if t is None:
+        t = Translators(app)
+        setattr(app, _ATTR, t)
     return t
 
 

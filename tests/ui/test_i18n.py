@@ -16,8 +16,7 @@ import i18n as catalogue  # noqa: E402  (packaging/i18n.py: the regeneration too
 
 @pytest.fixture
 def ja(qapp):
-    """Japanese installed through app.ui.i18n before the window exists (so the window
-    connects to the translators this module drives)."""
+    """Japanese installed (as at start-up on a Japanese system); Japanese again after."""
     i18n.install(qapp, "ja")
     yield
     i18n.install(qapp, "ja")
@@ -134,11 +133,6 @@ def test_rule_messages_follow_the_language(ja, window, qtbot):
     from conftest import DAMAGED, open_post
     findings = open_post(qtbot, window, DAMAGED)
     assert findings
-    # Work-around for a crash in the post list (not this module's): PostList.retranslate
-    # emits layoutChanged without layoutAboutToBeChanged, which leaves the proxy's
-    # selection with dangling indexes; repainting the header then segfaults. Without a
-    # selection it does not. Remove this line once post_list.py is fixed.
-    window.post_list.view.selectionModel().clear()
     model = window.findings_panel.model
     shown = lambda: [model.item(g, 0).child(r, 0).text()  # noqa: E731
                      for g in range(model.rowCount()) for r in range(model.item(g, 0).rowCount())]
