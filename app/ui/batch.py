@@ -347,6 +347,7 @@ class BatchValidationDialog(QDialog):
 
         self.op = run_in_background(work, self._if_alive(self._done), self._if_alive(self._failed),
                                     self._if_alive(self._progress))
+        self.destroyed.connect(self.op.cancel)  # deleted with its window: stop checking
 
     def _if_alive(self, method):
         """`method`, skipped once the dialog's C++ side is gone (the window closed
