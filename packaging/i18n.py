@@ -124,7 +124,12 @@ def entries(ts: Path = TS) -> list[Entry]:
             if kind in ("vanished", "obsolete"):
                 continue
             numerus = m.get("numerus") == "yes"
-            forms = tuple(f.text or "" for f in tr.iter("numerusform")) if numerus else ((tr.text or "",) if tr is not None else ("",))
+            if tr is None:
+                forms: tuple[str, ...] = ("",)
+            elif numerus:
+                forms = tuple(f.text or "" for f in tr.iter("numerusform"))
+            else:
+                forms = (tr.text or "",)
             out.append(Entry(name, m.findtext("source") or "", m.findtext("comment") or "", forms,
                              kind == "unfinished" or not all(f.strip() for f in forms), numerus))
     return out

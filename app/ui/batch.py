@@ -236,7 +236,6 @@ class _ElideMiddle(QStyledItemDelegate):
         option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
-
 class BatchValidationDialog(QDialog):
     """Validate the whole site: progress and Cancel, then the filterable findings."""
 

@@ -151,7 +151,8 @@ def test_exports_carry_the_same_findings(qtbot, sample, expected, tmp_path):
     rows = list(csv.reader(io.StringIO(d.export(tmp_path / "r.csv", "csv").read_text(encoding="utf-8"), newline="")))
     assert rows[0] == ["file", "line", "rule", "name", "severity", "message"]
     assert len(rows) == n + 1
-    assert [(r[0], int(r[1]), r[2]) for r in rows[1:]] == [(x.rel, f.line, f.rule) for x in expected for f in x.findings]
+    want = [(x.rel, f.line, f.rule) for x in expected for f in x.findings]
+    assert [(r[0], int(r[1]), r[2]) for r in rows[1:]] == want
     assert all("\n" not in r[5] for r in rows[1:])
 
     page = d.export(tmp_path / "r.html", "html").read_text(encoding="utf-8")
