@@ -392,7 +392,7 @@
         </message>
         <message>
             <source>Configuration error</source>
-            <translation>設定のエラー</translation>
+            <translation>設定エラー</translation>
         </message>
         <message>
             <source>The site's configuration has an error and the site was not opened:</source>
@@ -585,7 +585,7 @@ An editorial workstation and pre-publish checker for Japanese Jekyll blogs.</sou
         </message>
         <message>
             <source>Keep mine</source>
-            <translation>自分の変更を残す</translation>
+            <translation>編集中の内容を残す</translation>
         </message>
         <message>
             <source>Take theirs</source>
@@ -597,7 +597,7 @@ An editorial workstation and pre-publish checker for Japanese Jekyll blogs.</sou
         </message>
         <message>
             <source>Your version and the file on disk</source>
-            <translation>あなたの版とディスク上のファイル</translation>
+            <translation>編集中の内容とディスク上のファイル</translation>
         </message>
         <message>
             <source>on disk</source>
@@ -605,7 +605,7 @@ An editorial workstation and pre-publish checker for Japanese Jekyll blogs.</sou
         </message>
         <message>
             <source>yours</source>
-            <translation>あなたの版</translation>
+            <translation>編集中の内容</translation>
         </message>
         <message>
             <source>New Draft</source>
