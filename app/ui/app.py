@@ -53,6 +53,38 @@ def prepare_environment() -> None:
         _scheme_registered = True
 
 
+def guard_emit_refcount() -> bool:
+    """Work around a PySide6 6.12.0 bug that would abort PostDesk after a while.
+
+    Measured here: `SignalInstance.emit()` returns `True` without taking a reference,
+    so every emit from Python (each background check, render and list update makes a
+    few) takes one reference away from `True`. On CPython before 3.12, where `True`
+    is an ordinary object, after about a thousand emits (a few hundred debounced
+    checks: an hour of typing) its count reaches zero and the interpreter aborts with
+    "bool_dealloc: deallocating True or False". One probe emit tells whether this
+    PySide has the bug; if so `True` gets a reserve of 2**40 references, which is what
+    Python 3.12 does for it anyway (immortal objects). Returns True when applied.
+    Remove once PySide6 is fixed (the probe then finds nothing to do)."""
+    import ctypes
+    import platform
+    from PySide6.QtCore import QObject, Signal
+
+    if platform.python_implementation() != "CPython" or sys.version_info >= (3, 12):
+        return False
+
+    class _Probe(QObject):
+        ping = Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(8):
+        probe.ping.emit()
+    if sys.getrefcount(True) >= before:
+        return False
+    ctypes.c_ssize_t.from_address(id(True)).value += 1 << 40
+    return True
+
+
 def stylesheet() -> str:
     path = Path(__file__).with_name("style.qss")
     return path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -61,6 +93,7 @@ def stylesheet() -> str:
 def create_app(argv: list[str] | None = None) -> QApplication:
     """The configured QApplication (an existing one is reused, as under pytest-qt)."""
     prepare_environment()
+    guard_emit_refcount()
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv) if argv else [sys.argv[0] if sys.argv else "postdesk"])
