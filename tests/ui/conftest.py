@@ -200,13 +200,24 @@ class DialogAnswerer:
         self._timer.timeout.connect(self._poll)
 
     def _poll(self) -> None:
-        from PySide6.QtWidgets import QApplication, QMessageBox
+        from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPlainTextEdit
         box = QApplication.activeModalWidget()
+        if isinstance(box, QDialog) and not isinstance(box, QMessageBox) and box.isVisible():
+            view = box.findChild(QPlainTextEdit)  # e.g. the comparison: read, then close
+            self.seen.append((box.windowTitle(), view.toPlainText() if view else "", ""))
+            box.reject()
+            return
         if not isinstance(box, QMessageBox) or not box.isVisible():
             return
         self.seen.append((box.windowTitle(), box.text(), box.detailedText()))
         for b in self.buttons:
-            if box.button(b) is not None:
+            if isinstance(b, QMessageBox.ButtonRole):  # a custom button, by its role (used once)
+                match = [x for x in box.buttons() if box.buttonRole(x) == b]
+                if match:
+                    self.buttons = tuple(x for x in self.buttons if x is not b)
+                    match[0].click()
+                    return
+            elif box.button(b) is not None:
                 box.button(b).click()
                 return
         box.reject()

@@ -123,3 +123,21 @@ def test_save_is_atomic_and_keeps_crlf_and_bom(window, qtbot, site):
     assert after.startswith(b"\xef\xbb\xbf") and after.count(b"\r\n") == raw.count(b"\n")
     assert after.replace("！".encode(), b"").replace(b'!"', b'"') == b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n")
     assert not list(path.parent.glob("*.tmp")) and not list(path.parent.glob(".*"))
+
+
+def test_external_change_real_dialog_compare_then_take_theirs(window, qtbot, site):
+    """The real question: Compare… shows the difference, then Take theirs."""
+    from PySide6.QtWidgets import QMessageBox
+    from app.ui.prompts import Prompts
+    from conftest import DialogAnswerer
+    window.prompt = Prompts(window)
+    open_post(qtbot, window, CLEAN)
+    append_line(window, "\nmy edit\n")
+    path = site / CLEAN
+    with DialogAnswerer(QMessageBox.ButtonRole.ActionRole, QMessageBox.ButtonRole.AcceptRole) as answers:
+        path.write_bytes(path.read_bytes() + b"\ntheir edit\n")
+        qtbot.waitUntil(lambda: "their edit" in window.editor.toPlainText(), timeout=10000)
+    assert len(answers.seen) == 3  # the question, the comparison, the question again
+    comparison = answers.seen[1][1]
+    assert "+my edit" in comparison and "-their edit" in comparison
+    assert "my edit" not in window.editor.toPlainText() and not window.is_modified()
