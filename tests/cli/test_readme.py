@@ -10,7 +10,7 @@ def commands():
 def test_readme_opens_with_run_and_test_commands():
     run, test = commands()[:2]
     assert "postdesk content" in run and '".[gui]"' in run
-    assert "pytest" in test and "test]" in test
+    assert "pytest" in test and "test" in test
 
 
 def test_ci_runs_the_readme_test_command():
