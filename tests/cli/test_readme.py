@@ -10,7 +10,8 @@ def commands():
 def test_readme_opens_with_run_and_test_commands():
     run, test = commands()[:2]
     assert "postdesk content" in run and '".[gui]"' in run
-    assert "pytest" in test and "test" in test
+    extras = test.split('".[', 1)[1].split(']"', 1)[0].split(",")
+    assert "pytest" in test and {"gui", "test", "build"} <= set(extras)  # build: CI tests the bundle
 
 
 def test_ci_runs_the_readme_test_command():
