@@ -45,18 +45,30 @@ class Prompts(QObject):
             .replace("%1", name).replace("%2", when))
         return answer == QMessageBox.StandardButton.Yes
 
+    SHOWN = 8  # findings listed in the box itself; all of them under Details
+
+    def _list(self, findings, lang: str) -> tuple[str, str]:
+        """(the first few findings, every finding), one per line, for a message box."""
+        lines = [f"{self.tr('line')} {f.line} [{f.rule}] {f.message(lang)}" for f in findings]
+        shown = "\n".join(lines[:self.SHOWN]) + ("\n…" if len(lines) > self.SHOWN else "")
+        return shown, "\n".join(lines)
+
     def publish_blocked(self, errors, lang: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Cannot publish"),
                           self.tr("This post has %n error(s). Fix them before publishing.", "", len(errors)),
                           QMessageBox.StandardButton.Ok, self.window)
-        box.setDetailedText("\n".join(f"{self.tr('line')} {f.line} [{f.rule}] {f.message(lang)}" for f in errors))
+        shown, everything = self._list(errors, lang)
+        box.setInformativeText(shown)
+        box.setDetailedText(everything)
         box.exec()
 
     def confirm_warnings(self, warnings, lang: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Publish with warnings?"),
                           self.tr("This post has %n warning(s). Publish anyway?", "", len(warnings)),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
-        box.setDetailedText("\n".join(f"{self.tr('line')} {f.line} [{f.rule}] {f.message(lang)}" for f in warnings))
+        shown, everything = self._list(warnings, lang)
+        box.setInformativeText(shown)
+        box.setDetailedText(everything)
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 

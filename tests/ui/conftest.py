@@ -209,7 +209,8 @@ class DialogAnswerer:
             return
         if not isinstance(box, QMessageBox) or not box.isVisible():
             return
-        self.seen.append((box.windowTitle(), box.text(), box.detailedText()))
+        self.seen.append((box.windowTitle(), "\n".join(filter(None, (box.text(), box.informativeText()))),
+                          box.detailedText()))
         for b in self.buttons:
             if isinstance(b, QMessageBox.ButtonRole):  # a custom button, by its role (used once)
                 match = [x for x in box.buttons() if box.buttonRole(x) == b]

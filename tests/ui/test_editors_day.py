@@ -126,6 +126,7 @@ def test_an_editors_day(qtbot, tmp_path):
         qtbot.waitUntil(lambda: bool(dialogs.seen), timeout=10000)
     title, text, details = dialogs.seen[0]
     assert "PD101" in details and "PD102" in details and "26" in details
+    assert "PD101" in text  # listed in the box itself, not only under Details
     assert (site / DRAFT).exists() and not any("backoffice" in p.name for p in (site / "_posts").iterdir())
 
     # fix it: the markers with the Fix button, the cut paragraphs by hand
