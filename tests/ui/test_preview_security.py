@@ -10,8 +10,8 @@ the interceptor sees them: that is why the interceptor is tested in a view where
 that rule is off.) Then the preview's behaviour: big pages, site images, scroll.
 """
 import threading
-from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -162,6 +162,18 @@ def test_postdesk_preview_sends_no_request(window, qtbot, listener):
     assert f"http://127.0.0.1:{listener.port}/md.png" in shown
     assert "Content-Security-Policy" in shown and "script-src 'none'" in shown
     assert hits_for(listener, qtbot, 1500) == []
+
+
+def test_a_script_in_the_post_does_not_run_in_the_preview(window, qtbot):
+    doc = Document("---\ntitle: \"スクリプト\"\n---\n本文です。\n\n"
+                   "<script>document.title = 'pwned'; document.body.setAttribute('data-pwned', '1');</script>\n\n"
+                   '<img src="data:image/png;base64,AAAA" onerror="document.title = \'pwned\'">\n')
+    with qtbot.waitSignal(window.preview.rendered, timeout=20000):
+        window.preview.show_document(doc, window.site, immediately=True)
+    assert "document.title = 'pwned'" in window.preview.last_html  # the script is on the page
+    qtbot.wait(300)
+    assert js_value(qtbot, window.preview, "document.title") == "スクリプト"
+    assert js_value(qtbot, window.preview, "document.body.hasAttribute('data-pwned')") is False
 
 
 def test_preview_settings_keep_content_scripts_off(window):
