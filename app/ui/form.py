@@ -115,6 +115,7 @@ class TextField(FieldWidget):
         text = "" if value is None else str(value)
         if text != self.edit.text():
             self.edit.setText(text)
+            self.edit.setCursorPosition(0)  # show a long value's start, not its end
 
     def note(self):
         if "max_length" not in self.spec and "min_length" not in self.spec:
@@ -205,6 +206,7 @@ class TagsField(FieldWidget):
         items = value if isinstance(value, list) else ([] if value in (None, "") else [value])
         if split_tags(self.edit.text()) != [str(v) for v in items]:
             self.edit.setText(", ".join(str(v) for v in items))
+            self.edit.setCursorPosition(0)
 
     def near_duplicates(self) -> list[tuple[str, str]]:
         """(tag, known tag it nearly repeats) for tags outside the taxonomy that are
@@ -369,6 +371,7 @@ class ImageField(FieldWidget):
         text = "" if value is None else str(value)
         if text != self.edit.text():
             self.edit.setText(text)
+            self.edit.setCursorPosition(0)  # show a long value's start, not its end
         self.update_thumbnail()
 
     def file(self) -> Path | None:
