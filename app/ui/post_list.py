@@ -83,6 +83,17 @@ def counts(findings) -> tuple[int, int]:
             sum(1 for f in findings if f.severity == Severity.WARNING))
 
 
+def site_cache(engine):
+    """The site's result cache, shared with `postdesk check` (`<site>/.postdesk-cache/`):
+    a post unchanged since the last check, here or on the command line, is not checked
+    again. Opened in the worker (an SQLite connection stays in its thread); None when
+    there is no site."""
+    if engine.site is None:
+        return None
+    from app.core.cache import ResultCache
+    return ResultCache.for_site(engine.site, engine.config, [r.code for r in engine.rules])
+
+
 def fill_site(op: Op, infos: list[PostInfo], engine):
     """The list's background pass: every row's metadata first (the list is usable at
     once), then the counts from `Engine.check_site`, the same check as `postdesk
@@ -109,7 +120,13 @@ def fill_site(op: Op, infos: list[PostInfo], engine):
             op.report(("counts", pending[:]))
             pending.clear()
 
-    results = engine.check_site([i.path for i in infos], progress=progress, cancelled=op.cancelled, jobs=1)
+    cache = site_cache(engine)
+    try:
+        results = engine.check_site([i.path for i in infos], progress=progress, cancelled=op.cancelled,
+                                    jobs=1, cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
     if op.cancelled():
         return None
     index = engine.build_index(results) if engine.site_rules else None
