@@ -91,3 +91,23 @@ def test_typing_ascii_through_key_events(qtbot):
     qtbot.addWidget(ed)
     type_text(ed, "## 見出し\n本文")
     assert ed.toPlainText() == "## 見出し\n本文"
+
+
+def test_liquid_tags_survive_open_edit_save_byte_for_byte(window, qtbot):
+    """Liquid is the site's, not PostDesk's: kept exactly through the editor and the form."""
+    path = window.site.root / CLEAN
+    liquid = ("\n[前回の記事]({% link _posts/2026-03-10-1-poc-to-production-gap.md %}) と "
+              "{{ site.url }}{{ page.url }} と {%- raw -%}{{ x }}{%- endraw -%}\n")
+    original = path.read_bytes() + liquid.encode("utf-8")
+    path.write_bytes(original)
+    open_post(qtbot, window, CLEAN)
+    assert window.editor.toPlainText().endswith(liquid)
+    window.editor.document().setModified(True)  # a save without a change
+    assert window.save()
+    assert path.read_bytes() == original
+    window.form.fields["reading_time"].spin.setValue(9)
+    window.form.flush()
+    assert window.save()
+    after = path.read_bytes()
+    assert after.endswith(liquid.encode("utf-8"))
+    assert after == original.replace(b"\nreading_time: 0\n", b"\nreading_time: 9\n")
