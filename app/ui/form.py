@@ -503,6 +503,7 @@ class FrontMatterForm(QScrollArea):
             self.fields[key], self.labels[key], self.notes[key] = w, label, note
             self.layout_.addRow(label, box)
         self.retranslate()
+        self._load(self._doc, skip=set())  # new widgets show the open post (or sensible blanks)
 
     def retranslate(self) -> None:
         names = {"layout": self.tr("Layout"), "title": self.tr("Title"), "date": self.tr("Date"),
