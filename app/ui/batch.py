@@ -112,7 +112,7 @@ def render_html(report: Report) -> str:
     s = report.summary
     rows = "".join(
         f'<tr class="{row.severity.value}"><td>{e(row.rel)}</td><td class="num">{row.line}</td>'
-        f'<td>{e(row.rule)} <span class="name">{e(row.name)}</span></td>'
+        f'<td><span class="code">{e(row.rule)}</span> <span class="name">{e(row.name)}</span></td>'
         f'<td class="sev">{e(t[row.severity])}</td><td>{e(row.message)}</td></tr>\n'
         for row in finding_rows(report.results, report.lang))
     table = (f"<table>\n<thead><tr><th>{t['file']}</th><th>{t['line']}</th><th>{t['rule']}</th>"
@@ -121,6 +121,7 @@ def render_html(report: Report) -> str:
     style = ("body{font-family:'Hiragino Sans','Yu Gothic',Meiryo,'Noto Sans CJK JP',sans-serif;margin:2em;"
              "color:#1f2328}table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dee4;"
              "padding:.3em .5em;text-align:left;vertical-align:top}td.num{text-align:right}"
+             "th,td.num,td.sev,.code{white-space:nowrap}"
              ".name{color:#59636e;font-size:.9em}"
              + "".join(f"tr.{sev.value} td.sev{{color:{c};font-weight:bold}}" for sev, c in SEVERITY_COLOURS.items()))
     return (f'<!DOCTYPE html>\n<html lang="{"en" if report.lang == "en" else "ja"}">\n<head>\n<meta charset="utf-8">\n'
