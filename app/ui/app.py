@@ -118,4 +118,7 @@ def run(argv: list[str]) -> int:
     window = MainWindow()
     window.show_initial()
     window.open_initial(Path(target) if target else None)
-    return app.exec()
+    status = app.exec()
+    from .workers import shutdown
+    shutdown()
+    return status

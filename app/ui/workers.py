@@ -72,10 +72,15 @@ class Op(QRunnable):
             result = self._fn(self)
         except BaseException as exc:  # delivered to the UI, never swallowed
             exc.traceback_text = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
+            outcome = (self.signals.failed, exc)
         else:
-            self.signals.succeeded.emit(result)
-        self.signals.finished.emit()
+            outcome = (self.signals.succeeded, result)
+        try:
+            outcome[0].emit(outcome[1])
+            self.signals.finished.emit()
+        except RuntimeError:  # the application is gone (quit mid-run): nobody to tell
+            if not self._cancelled:
+                raise
 
 
 def run_in_background(fn: Callable[[Op], Any], on_success: Callable[[Any], None] | None = None,
@@ -104,3 +109,12 @@ def _print_failure(exc: BaseException) -> None:
 def wait_all(msecs: int = 30000) -> bool:
     """Wait for every background job (tests and shutdown)."""
     return QThreadPool.globalInstance().waitForDone(msecs)
+
+
+def shutdown(msecs: int = 10000) -> bool:
+    """At quit: ask every running job to stop and wait for them, so none reports to
+    widgets and signal objects that are being deleted."""
+    for op in list(_LIVE):
+        op.cancel()
+    QThreadPool.globalInstance().clear()  # jobs not started yet never start
+    return wait_all(msecs)
