@@ -321,8 +321,11 @@ class MainWindow(QMainWindow):
 
     # -- sites ----------------------------------------------------------------------
     def open_initial(self, target: Path | None) -> bool:
-        """The site named on the command line, else the last one, else the sample."""
+        """The site named on the command line (a post named there opens too), else
+        the last one, else the sample."""
         if target is not None:
+            if Path(target).is_file():
+                return self.open_site(Path(target).parent) and self.open_post(Path(target))
             return self.open_site(target)
         last = QSettings().value("sites/last")
         if last and Path(str(last)).is_dir() and self.open_site(Path(str(last))):

@@ -102,3 +102,15 @@ def test_the_last_post_reopens_and_no_post_means_read_only(window, qtbot, prompt
     assert again.path == (site / CLEAN).resolve()
     again.close()
     settle()
+
+
+def test_a_post_named_on_the_command_line_opens_in_its_site(qtbot, prompts, site):
+    """`postdesk content/_posts/x.md` opens the site and that post, as an editor expects."""
+    post = sorted((site / "_posts").glob("*.md"))[0]
+    w = new_window(qtbot, prompts)
+    with qtbot.waitSignal(w.post_list.model.filled, timeout=30000):
+        assert w.open_initial(post)
+    assert w.site.root == site.resolve() and w.path == post.resolve()
+    assert w.editor.toPlainText() == Document.load(post).text
+    w.close()
+    settle()
