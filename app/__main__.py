@@ -54,4 +54,9 @@ def run() -> int:
 
 
 if __name__ == "__main__":
+    # A frozen executable on Windows and macOS starts the check's worker processes by
+    # running itself again (spawn); freeze_support() makes those runs workers instead
+    # of new PostDesk sessions. Elsewhere it does nothing.
+    import multiprocessing
+    multiprocessing.freeze_support()
     sys.exit(run())
