@@ -115,6 +115,14 @@ def disclosure_blocks(post: ParsedPost) -> list[Block]:
     return [b for b in post.blocks if is_disclosure_block(post, b)]
 
 
+def _post_disclosures(ctx: Context) -> list[Block]:
+    """`disclosure_blocks` of the context's post, computed once per post: PD401 and
+    PD402 both need it, and it classifies every block of the post."""
+    if "affiliate.disclosures" not in ctx.shared:
+        ctx.shared["affiliate.disclosures"] = disclosure_blocks(ctx.post)
+    return ctx.shared["affiliate.disclosures"]
+
+
 def affiliate_links(post: ParsedPost) -> list[Link]:
     """Affiliate links in document order (images and links inside code are not)."""
     return [l for l in post.links if not l.image and post.is_affiliate(l)]
@@ -151,7 +159,7 @@ def _before_first_link(config) -> bool:
 def missing_disclosure(ctx: Context) -> Iterator[Finding]:
     post = ctx.post
     links = affiliate_links(post)
-    if not links or disclosure_blocks(post):
+    if not links or _post_disclosures(ctx):
         return
     first = links[0]
     edit = _disclosure_at(ctx, post.blocks[first.block]) if _before_first_link(ctx.config) else _disclosure_at_end(ctx)
@@ -182,8 +190,10 @@ def late_disclosure(ctx: Context) -> Iterator[Finding]:
     if not _before_first_link(ctx.config):
         return
     links = affiliate_links(post)
-    notes = disclosure_blocks(post)
-    if not links or not notes:
+    if not links:
+        return
+    notes = _post_disclosures(ctx)
+    if not notes:
         return
     first, note = links[0], notes[0]
     if note.index <= first.block:
