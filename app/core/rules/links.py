@@ -114,12 +114,99 @@ def markdown_escape(text: str) -> str:
 
 _TITLES: dict[Path, tuple[tuple[int, int], str | None]] = {}
 
+# A light reading of front matter, for the titles of linked posts. Loading a post
+# with ruamel costs a few milliseconds, and PD602 needs only one field of three
+# posts per checked post, in every worker process. The light reader accepts only
+# front matter in a plain shape that ruamel surely reads the same way (`key: value`
+# lines with quoted, plain or `[flow]` values, `- item` lists, comments, blank
+# lines); anything else (escapes, multi-line values, duplicate keys, tabs, a title
+# YAML could read as a number or date) falls back to the full load, so the title is
+# always the one `Document.load(path).get("title")` gives.
+_NOT_PLAIN_START = r"""\s\-?:,\[\]{}#&*!|>'"%@`"""
+_DQ = r'"[^"\\]*"'
+_SQ = r"'[^']*'"
+_PLAIN = r"[^%s](?:[^#:,\[\]{}]|:(?=[^\s,\[\]{}]))*" % _NOT_PLAIN_START
+_FLOW_ITEM = r"(?:%s|%s|[^%s:](?:[^#:,\[\]{}]*[^\s#:,\[\]{}])?)" % (_DQ, _SQ, _NOT_PLAIN_START)
+_FLOW = r"\[ *(?:%s(?: *, *%s)*)? *\]" % (_FLOW_ITEM, _FLOW_ITEM)
+_VALUE = r"(?:%s|%s|%s|%s)" % (_DQ, _SQ, _FLOW, _PLAIN)
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(%s))? *" % _VALUE)
+_ITEM_LINE = re.compile(r"( *)- +(?:%s|%s|%s) *" % (_DQ, _SQ, _PLAIN))
+_COMMENT_OR_BLANK = re.compile(r" *(?:#.*)?")
+_SPECIAL_KEYS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+_UNSAFE_CHARS = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]")
+_FALLBACK = object()
+
+
+def _light_title(raw: bytes) -> object:
+    """The post's title from a plain front matter (see above), None when it has none,
+    or `_FALLBACK` when only the full YAML load can tell."""
+    from ..document import _CLOSE, _FENCE, decode
+    try:
+        text, _bom = decode(raw)
+    except DocumentError:
+        return None  # Document.load raises the same error: no title
+    pieces = text.split("\n")
+    last = len(pieces) - 1
+    # Lines as Document normalises them: `\r` dropped before each `\n`.
+    lines = (piece.removesuffix("\r") if i < last else piece for i, piece in enumerate(pieces))
+    if not _FENCE.match(next(lines)):
+        return None  # Document: no front matter, so no title
+    yaml_lines: list[str] = []
+    for line in lines:
+        if _CLOSE.match(line):
+            return _title_of(yaml_lines)
+        yaml_lines.append(line)
+    return None  # Document: the front matter is not closed
+
+
+def _title_of(yaml_lines: list[str]) -> object:
+    """The title of front-matter lines in the plain shape, or `_FALLBACK`."""
+    if _UNSAFE_CHARS.search("\n".join(yaml_lines)):
+        return _FALLBACK
+    keys: set[str] = set()
+    title: object = None
+    list_open = False  # the previous key had no value: `- item` lines may follow
+    item_indent: str | None = None
+    for line in yaml_lines:
+        item = _ITEM_LINE.fullmatch(line)
+        if item is not None:
+            if not list_open or (item_indent is not None and item[1] != item_indent):
+                return _FALLBACK
+            item_indent = item[1]
+            continue
+        if _COMMENT_OR_BLANK.fullmatch(line):
+            continue
+        m = _KEY_LINE.fullmatch(line)
+        if m is None or m[1] in keys or m[1].lower() in _SPECIAL_KEYS:
+            return _FALLBACK
+        keys.add(m[1])
+        list_open, item_indent = m[2] is None, None
+        if m[1] == "title":
+            title = _title_value(m[2])
+            if title is _FALLBACK:
+                return _FALLBACK
+    return title
+
+
+def _title_value(value: str | None) -> object:
+    """A title value as YAML reads it: a quoted string, or a plain one that holds a
+    non-ASCII character (so it cannot be a number, boolean, null or date)."""
+    if value is None:
+        return _FALLBACK  # null, or a list on the lines below
+    value = value.rstrip(" ")
+    if value[0] in "\"'":
+        return value[1:-1]
+    if value[0] == "[" or value.isascii():
+        return _FALLBACK
+    return value
+
 
 def post_title(path: Path) -> str | None:
     """The `title` of the post at `path`, read once per file version.
 
     A batch checks thousands of posts, each naming three related posts: the cache
-    (keyed by path, validated by mtime and size) keeps each target parsed once.
+    (keyed by path, validated by mtime and size) keeps each target read once, and
+    the light reader above spares most of them the full YAML load.
     """
     try:
         st = path.stat()
@@ -130,7 +217,9 @@ def post_title(path: Path) -> str | None:
     if hit is not None and hit[0] == key:
         return hit[1]
     try:
-        value = Document.load(path).get("title")
+        value = _light_title(path.read_bytes())
+        if value is _FALLBACK:
+            value = Document.load(path).get("title")
     except (DocumentError, OSError):
         value = None
     title = str(value) if value not in (None, "") else None
