@@ -117,9 +117,9 @@ def test_link_text_outside_related_zone_is_free(tmp_path):
 def test_titles_are_read_once_per_file_version(tmp_path, monkeypatch):
     site, _ = make_site(tmp_path, CLEAN_POST)
     target = site.root / "_posts/2026-02-18-2-rag-first-walls.md"
-    calls = []
-    real = links.Document.load
-    monkeypatch.setattr(links.Document, "load", staticmethod(lambda p: calls.append(p) or real(p)))
+    calls = []  # each read of the file (the light reader, which falls back to Document.load)
+    real = links._light_title
+    monkeypatch.setattr(links, "_light_title", lambda raw: calls.append(raw) or real(raw))
     links._TITLES.pop(target, None)
     assert links.post_title(target) == "RAG導入で最初につまずく三つの壁"
     assert links.post_title(target) == "RAG導入で最初につまずく三つの壁"
