@@ -418,6 +418,8 @@ CITATION = re.compile(
     r"|(?<![A-Za-z0-9])turn\d+(?:search|news|view|fetch|file|image|product|finance|sports|forecast)\d+"
     r"|\[web:\d+\]",
     re.IGNORECASE)
+# What every CITATION match contains, with the same flags: a much cheaper scan.
+CITATION_HINT = re.compile(r"\[(?:cite|web:)|contentreference|【|turn\d", re.IGNORECASE)
 
 
 def masked_prose(post: ParsedPost) -> list[tuple[int, str]]:
@@ -438,7 +440,12 @@ def masked_prose(post: ParsedPost) -> list[tuple[int, str]]:
           "text. Code is not checked. The fix deletes the marker and the space before it."),
       example="中小企業の導入率は約3割です [cite: 調査会社A]。\n", fix="safe")
 def citation_residue(ctx: Context) -> Iterator[Finding]:
-    for line, text in _cached(ctx, "masked", masked_prose):
+    masked = _cached(ctx, "masked", masked_prose)
+    # One scan of the whole text first: no marker spans lines, so a post without
+    # CITATION_HINT anywhere (nearly every post) skips the line-by-line pass.
+    if not CITATION_HINT.search("\n".join(text for _, text in masked)):
+        return
+    for line, text in masked:
         matches = list(CITATION.finditer(text))
         only_markers = matches and not CITATION.sub("", text).strip(" \t\0")
         for m in matches:
