@@ -340,12 +340,15 @@ def standalone_page(rendered: Rendered, *, title: str, css: str, base_href: str 
     """A complete HTML page for a reviewer: the body, the stylesheet inlined, no scripts.
 
     The post's own HTML is kept as Jekyll publishes it; a Content-Security-Policy keeps
-    any script in it from running when the file is opened in a browser.
+    any script in it from running when the file is opened in a browser. Styles may be
+    inline: the page's own stylesheet is (default-src alone would block it, leaving
+    the reviewer an unstyled page).
     """
     base = f'<base href="{escape_attr(base_href)}">\n' if base_href else ""
     return ("<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta http-equiv=\"Content-Security-Policy\" "
-            "content=\"default-src 'self' data: file: https: http:; script-src 'none'; object-src 'none'\">\n"
+            "content=\"default-src 'self' data: file: https: http:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'none'; object-src 'none'\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{html.escape(title)}</title>\n{base}<style>\n{css}\n</style>\n</head>\n"
             f"<body>\n<article class=\"post\">\n<header class=\"post-header\"><h1 class=\"post-title\">"

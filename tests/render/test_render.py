@@ -58,3 +58,13 @@ def test_core_modules_import_without_qt():
             "sys.meta_path.insert(0, Block())\n"
             "import app.core.markdown, app.core.liquid, app.core.render\n")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_standalone_page_policy_lets_its_own_stylesheet_apply():
+    """The inlined <style> needs style-src 'unsafe-inline'; scripts stay forbidden."""
+    import re
+    page = standalone_page(Rendered("<p>本文</p>\n"), title="題", css="body{color:red}")
+    policy = re.search(r'Content-Security-Policy" content="([^"]+)"', page).group(1)
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert "'unsafe-inline'" in directives["style-src"]
+    assert directives["script-src"] == "'none'" and "<style>" in page
