@@ -81,17 +81,20 @@ class FieldWidget(QWidget):
 
     edited = Signal()
 
+    def __init_subclass__(cls, **kw):
+        """Every field type defines `value()` and `set_value()` (checked when the class
+        is defined, not when an editor first touches the field; abc's metaclass does
+        not mix with Qt's)."""
+        super().__init_subclass__(**kw)
+        missing = [m for m in ("value", "set_value") if not callable(getattr(cls, m, None))]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
+
     def __init__(self, key: str, spec: dict, form: "FrontMatterForm"):
         super().__init__()
         self.key, self.spec, self.form = key, spec, form
         self.lay = QHBoxLayout(self)
         self.lay.setContentsMargins(0, 0, 0, 0)
-
-    def value(self) -> Any:
-        raise NotImplementedError
-
-    def set_value(self, value: Any) -> None:
-        raise NotImplementedError
 
     def note(self) -> tuple[str, bool] | None:
         """A live hint under the field (text, is_problem), or None."""

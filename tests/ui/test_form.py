@@ -195,3 +195,10 @@ def test_image_thumbnail_and_picker(window, qtbot, tmp_path):
     assert not img.set_file(outside)
     window.form.flush()
     assert 'image: "/assets/images/posts/picked.png"' in window.editor.toPlainText()
+
+
+def test_a_field_type_without_value_accessors_is_refused_when_defined():
+    import pytest
+    from app.ui.form import FieldWidget
+    with pytest.raises(TypeError, match="set_value"):
+        type("HalfField", (FieldWidget,), {"value": lambda self: None})
