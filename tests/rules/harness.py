@@ -164,3 +164,19 @@ def fix_text(tmp_path: Path, post: str, code: str, unsafe: bool = True, **kw) ->
     assert findings and all(f.fix is not None for f in findings), f"{code} offers no fix here"
     fixed, n = apply_fixes(doc, findings, unsafe=unsafe)
     return fixed.text
+
+
+def post(*replacements: tuple[str, str]) -> str:
+    """CLEAN_POST with each (old, new) replaced once; each `old` must be there."""
+    text = CLEAN_POST
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """The 1-based file line of the nth line containing `needle`."""
+    hits = [i for i, line in enumerate(text.split("\n"), start=1) if needle in line]
+    assert len(hits) >= nth, f"{needle!r} occurs {len(hits)} times"
+    return hits[nth - 1]

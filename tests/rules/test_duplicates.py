@@ -12,7 +12,7 @@ import pytest
 from app.core.document import Document
 from app.core.parse import ParsedPost
 from app.core.rules import duplicates
-from tests.rules.harness import CLEAN_POST, check_text, fix_text, lines_of, only
+from tests.rules.harness import CLEAN_POST, check_text, fix_text, line_of, lines_of, only
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "rules" / "duplicates"
 DUP_CODES = ("PD201", "PD202", "PD203")
@@ -22,13 +22,6 @@ SUMMARY = "### まとめ：最初の一歩をどう踏み出すか"
 def with_sections(extra: str, post: str = CLEAN_POST) -> str:
     """The clean post with `extra` Markdown inserted before its summary section."""
     return post.replace(SUMMARY, extra.strip("\n") + "\n\n" + SUMMARY, 1)
-
-
-def line_of(text: str, needle: str, nth: int = 1) -> int:
-    """1-based file line of the nth line containing `needle`."""
-    hits = [i for i, line in enumerate(text.split("\n"), start=1) if needle in line]
-    assert len(hits) >= nth, f"{needle!r} occurs {len(hits)} times"
-    return hits[nth - 1]
 
 
 def dup_findings(tmp_path, text, **kw):

@@ -11,28 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.rules.harness import CLEAN_POST, check_text, lines_of, only
+from tests.rules.harness import CLEAN_POST, check_text, line_of, lines_of, only, post
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rules" / "headings"
 HEADING_CODES = {"PD701", "PD702"}
 SECTION_1 = "### 1. 目的を一つに絞る\n"
 SECTION_2 = "### 2. 小さく試す\n"
 SUMMARY = "### まとめ：最初の一歩をどう踏み出すか\n"
-
-
-def post(*replacements: tuple[str, str]) -> str:
-    """CLEAN_POST with each (old, new) replaced once; each `old` must be there."""
-    text = CLEAN_POST
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
-
-
-def line_of(text: str, needle: str, nth: int = 1) -> int:
-    hits = [i for i, line in enumerate(text.split("\n"), start=1) if needle in line]
-    assert len(hits) >= nth, needle
-    return hits[nth - 1]
 
 
 def spans(findings) -> list[tuple[str, int, tuple[int, ...]]]:

@@ -20,7 +20,7 @@ from app.core.document import Document
 from app.core.engine import Engine
 from app.core.fixes import apply_fixes
 from app.core.rules.residue import ends_sentence, fragment_start
-from tests.rules.harness import CLEAN_POST, check_text, fix_text, lines_of, make_site, only
+from tests.rules.harness import CLEAN_POST, check_text, fix_text, line_of, lines_of, make_site, only, post
 
 INTRO = "生成AIの導入は、最初の3か月でほぼ方向が決まります。ここでは準備の順番を整理します。"
 GOAL = "最初に決めるのは、何を良くしたいかです。問い合わせ対応の時間を半分にする、といった具体的な目標が役に立ちます。"
@@ -28,22 +28,6 @@ TRIAL = "全社展開の前に、一つの部署で二週間だけ試します�
 CLOSING = "目的を絞り、小さく試し、数字で確かめる。この順番を守れば失敗は小さく済みます。あなたの会社では、どの業務から始めますか？"
 SECTION_2 = "### 2. 小さく試す\n\n" + TRIAL + "\n"
 BOOK_LINK = "[Amazonで詳しく見る →](https://www.amazon.co.jp/dp/4000000001/?tag=example-22)\n"
-
-
-def post(*replacements: tuple[str, str]) -> str:
-    """CLEAN_POST with each (old, new) replaced once; each `old` must be there."""
-    text = CLEAN_POST
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    return text
-
-
-def line_of(text: str, needle: str, nth: int = 1) -> int:
-    """The 1-based line of the nth line containing `needle`."""
-    hits = [i for i, line in enumerate(text.split("\n"), start=1) if needle in line]
-    assert len(hits) >= nth, needle
-    return hits[nth - 1]
 
 
 def mine(findings, prefix: str = "PD1") -> list[tuple[str, int]]:
