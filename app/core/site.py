@@ -7,6 +7,7 @@ drops a trailing `-`.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -201,9 +202,8 @@ class Site:
             "hour": f"{when.hour:02d}", "minute": f"{when.minute:02d}", "second": f"{when.second:02d}",
             "title": title, "slug": title, "categories": "", "output_ext": ".html",
         }
-        url = re.sub(r":(i_month|i_day|short_year|output_ext|year|month|day|hour|minute|second|title|slug|categories)",
-                     lambda m: values[m.group(1)], self.permalink)
-        url = re.sub(r"/+", "/", url)
+        url = _PERMALINK_TOKEN.sub(lambda m: values[m.group(1)], self.permalink)
+        url = _SLASHES.sub("/", url)
         return url if url.startswith("/") else "/" + url
 
     def post_url_with_date(self, info: PostInfo, date_value: object) -> str:
@@ -213,22 +213,29 @@ class Site:
 
     @cached_property
     def pages(self) -> list[PageInfo]:
-        """Pages Jekyll would publish: Markdown/HTML files outside `_` folders."""
+        """Pages Jekyll would publish: Markdown/HTML files outside `_` and `.` folders
+        (and node_modules/vendor), in path order.
+
+        Those folders are pruned from the walk rather than filtered afterwards: a site
+        root holds .git, _posts and the result cache, thousands of files no page can
+        come from."""
         pages = []
-        for path in self.root.rglob("*"):
-            rel_parts = path.relative_to(self.root).parts
-            if (not path.is_file() or path.suffix.lower() not in MARKDOWN_EXT + (".html",)
-                    or any(part.startswith(("_", ".")) for part in rel_parts)
-                    or rel_parts[0] in ("node_modules", "vendor")):
-                continue
-            rel = path.relative_to(self.root).as_posix()
-            url = self._page_permalink(path)
-            if url is None:
-                stem = PurePosixPath(rel).with_suffix("")
-                url = "/" if rel in ("index.md", "index.html") else "/" + (
-                    str(stem.parent) + "/" if stem.name == "index" else str(stem) + "/")
-            pages.append(PageInfo(path, rel, url.replace("//", "/")))
-        return pages
+        for folder, dirs, files in os.walk(self.root):
+            top = folder == str(self.root)
+            dirs[:] = [d for d in dirs if not d.startswith(("_", "."))
+                       and not (top and d in ("node_modules", "vendor"))]
+            for name in files:
+                if name.startswith(("_", ".")) or not name.lower().endswith(MARKDOWN_EXT + (".html",)):
+                    continue
+                path = Path(folder, name)
+                rel = path.relative_to(self.root).as_posix()
+                url = self._page_permalink(path)
+                if url is None:
+                    stem = PurePosixPath(rel).with_suffix("")
+                    url = "/" if rel in ("index.md", "index.html") else "/" + (
+                        str(stem.parent) + "/" if stem.name == "index" else str(stem) + "/")
+                pages.append(PageInfo(path, rel, url.replace("//", "/")))
+        return sorted(pages, key=lambda p: p.rel)
 
     @staticmethod
     def _page_permalink(path: Path) -> str | None:
@@ -283,6 +290,11 @@ class Site:
         if path != "/" and target.is_file() and not any(s.startswith("_") for s in Path(path.lstrip("/")).parts):
             return target
         return None
+
+
+_PERMALINK_TOKEN = re.compile(
+    r":(i_month|i_day|short_year|output_ext|year|month|day|hour|minute|second|title|slug|categories)")
+_SLASHES = re.compile(r"/+")
 
 
 def _norm_url(url: str) -> str:

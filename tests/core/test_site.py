@@ -42,3 +42,20 @@ def test_permalink_from_jekyll_config(make_site):
     root = make_site({"_config.yml": "permalink: /blog/:year/:title/\n",
                       "_posts/2026-03-04-1-a.md": "---\ntitle: a\n---\n"})
     assert Site(root).posts[0].url == "/blog/2026/1-a/"
+
+
+def test_pages_skip_underscore_and_dot_folders_but_find_nested_pages(make_site):
+    """Jekyll publishes no page from `_`/`.` folders (or node_modules/vendor at the
+    top); the walk prunes them, nested pages elsewhere are found, in path order."""
+    page = "---\ntitle: p\n---\n"
+    root = make_site({
+        "docs/guide/index.md": page, "docs/faq.html": page, "about.md": page,
+        ".git/README.md": page, "_includes/cta.html": page, ".postdesk-cache/x.md": page,
+        "node_modules/pkg/readme.md": page, "vendor/bundle/readme.md": page,
+        "docs/_partials/x.md": page, "docs/.hidden.md": page, "docs/_draft.md": page,
+        "docs/vendor/kept.md": page, "notes.txt": "text",
+    })
+    site = Site(root)
+    assert [(p.rel, p.url) for p in site.pages] == [
+        ("about.md", "/about/"), ("docs/faq.html", "/docs/faq/"),
+        ("docs/guide/index.md", "/docs/guide/"), ("docs/vendor/kept.md", "/docs/vendor/kept/")]
