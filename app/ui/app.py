@@ -53,21 +53,38 @@ def prepare_environment() -> None:
         _scheme_registered = True
 
 
+def _immortalise(obj, leaks) -> bool:
+    """Give `obj` a reserve of 2**40 references when calling `leaks()` a few times
+    takes references away from it (what Python 3.12 does anyway: immortal objects).
+    Returns True when the reserve was added."""
+    import ctypes
+    before = sys.getrefcount(obj)
+    for _ in range(8):
+        leaks()
+    if sys.getrefcount(obj) >= before:
+        return False
+    ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+    return True
+
+
 def guard_emit_refcount() -> bool:
-    """Work around a PySide6 6.12.0 bug that would abort PostDesk after a while.
+    """Work around PySide6 6.12.0 bugs that would abort PostDesk after a while.
 
     Measured here: `SignalInstance.emit()` returns `True` without taking a reference,
-    so every emit from Python (each background check, render and list update makes a
-    few) takes one reference away from `True`. On CPython before 3.12, where `True`
-    is an ordinary object, after about a thousand emits (a few hundred debounced
-    checks: an hour of typing) its count reaches zero and the interpreter aborts with
-    "bool_dealloc: deallocating True or False". One probe emit tells whether this
-    PySide has the bug; if so `True` gets a reserve of 2**40 references, which is what
-    Python 3.12 does for it anyway (immortal objects). Returns True when applied.
-    Remove once PySide6 is fixed (the probe then finds nothing to do)."""
-    import ctypes
+    and every method returning nothing (`QTimer.start()`, `QWidget.update()`,
+    `QSyntaxHighlighter.setFormat()`, `processEvents()`, …) returns `None` without
+    taking one, so each such call from Python takes one reference away from `True` or
+    `None`. On CPython before 3.12, where they are ordinary objects, their counts
+    (about 600 and 5,000 at start) reach zero and the interpreter aborts with
+    "bool_dealloc: deallocating True or False" or "none_dealloc: deallocating None":
+    for `True` after a few hundred debounced checks (an hour of typing); for `None`
+    after opening a 40,000-character post twice (highlighting it calls `setFormat`
+    thousands of times) or a few minutes of typing. One probe each tells whether this
+    PySide has the bug; if so the object gets a reserve of 2**40 references, which is
+    what Python 3.12 does for it anyway (immortal objects). Returns True when either
+    reserve was added. Remove once PySide6 is fixed (the probes then find nothing to do)."""
     import platform
-    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtCore import QObject, QTimer, Signal
 
     if platform.python_implementation() != "CPython" or sys.version_info >= (3, 12):
         return False
@@ -76,13 +93,10 @@ def guard_emit_refcount() -> bool:
         ping = Signal()
 
     probe = _Probe()
-    before = sys.getrefcount(True)
-    for _ in range(8):
-        probe.ping.emit()
-    if sys.getrefcount(True) >= before:
-        return False
-    ctypes.c_ssize_t.from_address(id(True)).value += 1 << 40
-    return True
+    timer = QTimer()
+    emits = _immortalise(True, probe.ping.emit)
+    voids = _immortalise(None, timer.stop)
+    return emits or voids
 
 
 def stylesheet() -> str:
