@@ -33,6 +33,7 @@ from itertools import combinations, repeat
 from typing import Iterator
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from ..findings import Finding, Span, Text
 from ..parse import Block, Heading, ParsedPost, collapse
@@ -65,14 +66,40 @@ def heading_key(title: str) -> str:
 
 def similarity(a: str, b: str, threshold: float) -> float:
     """rules.md's "nearly": `fuzz.ratio` ≥ threshold, or `fuzz.partial_ratio` ≥
-    threshold with the shorter text at least half the longer. 0 when neither."""
-    score = fuzz.ratio(a, b, score_cutoff=threshold)
-    if score:
-        return score
+    threshold with the shorter text at least half the longer. 0 when neither.
+
+    Most pairs the candidate index proposes are not near, and `partial_ratio` (tens
+    of µs on a paragraph) would say so slowly. One `LCSseq.similarity` (a single
+    bit-parallel pass) gives the length of the longest common subsequence, which
+    bounds both measures from above (see `_may_reach`), so a measure is computed only
+    when its bound reaches the threshold; the answer is the same, because with
+    `score_cutoff` rapidfuzz returns 0 for any score below the threshold anyway."""
+    common = LCSseq.similarity(a, b)
+    if _may_reach(2 * common, len(a) + len(b), threshold):
+        score = fuzz.ratio(a, b, score_cutoff=threshold)
+        if score:
+            return score
     short, long_ = sorted((len(a), len(b)))
-    if short and short * 2 >= long_:
+    if short and short * 2 >= long_ and _may_reach(2 * common, short + common, threshold):
         return fuzz.partial_ratio(a, b, score_cutoff=threshold)
     return 0.0
+
+
+# How far below the threshold a bound must be to skip a measure: far more than the
+# float rounding of either side (scores are ratios of integers below ~10⁵), so a
+# skipped measure is one rapidfuzz would surely have scored below the threshold.
+_BOUND_MARGIN = 1e-6
+
+
+def _may_reach(matched: int, total: int, threshold: float) -> bool:
+    """Whether a score of at most 100·matched/total can reach `threshold`.
+
+    The bounds, with L the longest common subsequence of a and b and s the shorter
+    length: `fuzz.ratio` is exactly 100·2L/(len a + len b). `fuzz.partial_ratio` is
+    the best `ratio` of the shorter text against a window of the other, of some
+    width w; within a window at most min(L, w) characters match, and
+    2·min(L, w)/(s + w) is largest at w = L, so it is at most 100·2L/(s + L)."""
+    return 100 * matched >= (threshold - _BOUND_MARGIN) * total
 
 
 # -- candidates -------------------------------------------------------------------
