@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from markdown_it.token import Token
 
@@ -25,6 +26,11 @@ from ..parse import Block, ParsedPost, inline_text, mask_code_and_urls
 from .base import ERROR, WARNING, Context, rule
 
 MARKER = re.compile(r"^\s*-{2,}\s*END\s*-{2,}\s*$", re.IGNORECASE)
+# What a line's raw text holds when MARKER matches it masked (`prose_lines` blanks code
+# spans and URLs with spaces of the same length): masking can move a marker to the
+# line's start but never makes a dash or a letter, so the raw line has two adjacent
+# dashes, then END, then two adjacent dashes. Same flags, so END matches alike.
+MARKER_HINT = re.compile(r"--.*?END.*?--", re.IGNORECASE)
 IAL = re.compile(r"^\s*\{:[^}]*\}\s*$")
 RULE_LINE = re.compile(r"^ {0,3}-{3,}[ \t]*$")
 _COMMENT = re.compile(r"^\s*<!--.*?-->\s*$", re.DOTALL)
@@ -37,6 +43,39 @@ def _cached(ctx: Context, key: str, build):
     if key not in ctx.shared:
         ctx.shared[key] = build(ctx.post)
     return ctx.shared[key]
+
+
+@dataclass
+class BodyText:
+    """The body's file lines joined by "\n", and where each line starts in it."""
+
+    text: str
+    starts: list[int]  # offset in `text` of file line body_line + k
+
+
+def body_text(post: ParsedPost) -> BodyText:
+    lines = post.lines[post.body_line - 1:]
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    return BodyText("\n".join(lines), starts)
+
+
+def lines_matching(ctx: Context, hint: re.Pattern) -> list[int]:
+    """The body's file lines, in order, whose raw text `hint` matches somewhere.
+
+    One scan of the whole body in C instead of a Python pass over every line. A rule
+    that can only report on a line whose raw text `hint` matches (what each rule's
+    hint says, and why, is written beside it) then reads just these lines. `hint`
+    never matches a newline, so every match lies inside one line."""
+    body = _cached(ctx, "body", body_text)
+    out: list[int] = []
+    for m in hint.finditer(body.text):
+        line = ctx.post.body_line + bisect_right(body.starts, m.start()) - 1
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
 
 
 def line_text(post: ParsedPost, line: int) -> str:
@@ -173,6 +212,8 @@ def is_link_or_image_only(children: list[Token]) -> bool:
           "Jekyll publishes it as “—END—”."),
       example="本文の段落です。\n\n---END---\n", fix="safe")
 def generation_marker(ctx: Context) -> Iterator[Finding]:
+    if not lines_matching(ctx, MARKER_HINT):
+        return  # no raw line holds a marker's dashes and END, so no masked line is one
     for line, text in ctx.post.prose_lines():
         if MARKER.match(text):
             yield ctx.finding(
@@ -418,15 +459,27 @@ CITATION = re.compile(
     r"|(?<![A-Za-z0-9])turn\d+(?:search|news|view|fetch|file|image|product|finance|sports|forecast)\d+"
     r"|\[web:\d+\]",
     re.IGNORECASE)
-# What every CITATION match contains, with the same flags: a much cheaper scan.
-CITATION_HINT = re.compile(r"\[(?:cite|web:)|contentreference|【|turn\d", re.IGNORECASE)
+# What every CITATION match contains (`[cite`, `[web:`, `:contentReference`, `【`,
+# `turn` and a digit, in any case): a much cheaper scan. Every branch opens with a
+# case-less literal (`t` and `T` spelled out; no other character matches `t` ignoring
+# case), which lets the regex engine skip ahead to those characters. A masked line's
+# match is made of unmasked characters (NUL is in no marker), so the raw line holds
+# the hint too.
+CITATION_HINT = re.compile(r"\[(?i:cite|web:)|:(?i:contentreference)|【|t(?i:urn)\d|T(?i:urn)\d")
 
 
-def masked_prose(post: ParsedPost) -> list[tuple[int, str]]:
-    """(file line, text) outside code and HTML blocks, inline code spans and URLs
-    blanked with NUL, so a blanked position is never mistaken for prose or a space."""
-    return [(ln, mask_code_and_urls(post.lines[ln - 1], fill="\0"))
-            for ln in range(post.body_line, len(post.lines) + 1) if ln not in post.code_lines]
+def masked_prose(post: ParsedPost, lines: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """(file line, text) for each of `lines` outside code and HTML blocks, inline code
+    spans and URLs blanked with NUL, so a blanked position is never mistaken for
+    prose or a space."""
+    for ln in lines:
+        if ln not in post.code_lines:
+            yield ln, mask_code_and_urls(post.lines[ln - 1], fill="\0")
+
+
+def body_lines(post: ParsedPost) -> range:
+    """Every file line of the body: what a rule reads without a hint."""
+    return range(post.body_line, len(post.lines) + 1)
 
 
 @rule("PD105", "citation-residue", ERROR,
@@ -440,12 +493,13 @@ def masked_prose(post: ParsedPost) -> list[tuple[int, str]]:
           "text. Code is not checked. The fix deletes the marker and the space before it."),
       example="中小企業の導入率は約3割です [cite: 調査会社A]。\n", fix="safe")
 def citation_residue(ctx: Context) -> Iterator[Finding]:
-    masked = _cached(ctx, "masked", masked_prose)
-    # One scan of the whole text first: no marker spans lines, so a post without
-    # CITATION_HINT anywhere (nearly every post) skips the line-by-line pass.
-    if not CITATION_HINT.search("\n".join(text for _, text in masked)):
-        return
-    for line, text in masked:
+    yield from citations(ctx, lines_matching(ctx, CITATION_HINT))
+
+
+def citations(ctx: Context, lines: Iterable[int]) -> Iterator[Finding]:
+    """PD105's findings on `lines` (the rule passes only the lines holding its hint;
+    no marker spans lines, so nearly every post has none to read)."""
+    for line, text in masked_prose(ctx.post, lines):
         matches = list(CITATION.finditer(text))
         only_markers = matches and not CITATION.sub("", text).strip(" \t\0")
         for m in matches:
@@ -471,6 +525,9 @@ def _is_word(ch: str) -> bool:
 
 
 STRAY_SPACE = re.compile(r"(?<=[^\s\0]) +(?=[^\s\0])")
+# A reported space run touches a hiragana (`_is_hiragana`) on one side, and masking
+# (NUL, same length) neither makes spaces nor kana: the raw line holds the pair too.
+STRAY_HINT = re.compile("[ ](?:(?<=[\u3041-\u309f] )|(?=[\u3041-\u309f]))")  # a space, then look around it
 
 
 @rule("PD106", "stray-space", WARNING,
@@ -484,7 +541,13 @@ STRAY_SPACE = re.compile(r"(?<=[^\s\0]) +(?=[^\s\0])")
           "Latin words either. Not after punctuation (`？ そして`), not in code or URLs."),
       example="利用料は無料 であり、すぐに試せます。\n", fix="safe")
 def stray_space(ctx: Context) -> Iterator[Finding]:
-    for line, text in _cached(ctx, "masked", masked_prose):
+    yield from stray_spaces(ctx, lines_matching(ctx, STRAY_HINT))
+
+
+def stray_spaces(ctx: Context, lines: Iterable[int]) -> Iterator[Finding]:
+    """PD106's findings on `lines` (the rule passes only the lines holding a space
+    beside a hiragana: a few in a post)."""
+    for line, text in masked_prose(ctx.post, lines):
         for m in STRAY_SPACE.finditer(text):
             left, right = text[m.start() - 1], text[m.end()]
             if not (_is_word(left) and _is_word(right) and (_is_hiragana(left) or _is_hiragana(right))):
@@ -621,6 +684,8 @@ CHAT_SOURCES = re.compile(
     r"(?:chatgpt|openai|perplexity|claude|anthropic|copilot|gemini|bard|deepseek|mistral|grok|poe|you\.com)"
     r"(?:\.[a-z.]+)?", re.IGNORECASE)
 UTM_SOURCE = re.compile(r"([?&])utm_source=([^&#\s)\]>\"']*)(&?)", re.IGNORECASE)
+# The start of every UTM_SOURCE match, same flags; masking (NUL) makes none of it.
+UTM_HINT = re.compile(r"[?&](?i:utm_source=)")
 
 
 @rule("PD108", "chat-tool-tracking", WARNING,
@@ -634,9 +699,15 @@ UTM_SOURCE = re.compile(r"([?&])utm_source=([^&#\s)\]>\"']*)(&?)", re.IGNORECASE
           "site's analytics record a wrong source. The fix removes the parameter."),
       example="[総務省の調査](https://www.soumu.go.jp/report.html?utm_source=chatgpt.com)\n", fix="safe")
 def chat_tool_tracking(ctx: Context) -> Iterator[Finding]:
+    yield from chat_trackings(ctx, lines_matching(ctx, UTM_HINT))
+
+
+def chat_trackings(ctx: Context, lines: Iterable[int]) -> Iterator[Finding]:
+    """PD108's findings on `lines` (the rule passes only the lines holding
+    `utm_source=`: about one a post, its CTA's)."""
     post = ctx.post
     fenced = {ln for b in post.blocks if b.kind == "code" for ln in range(b.line, b.end_line + 1)}
-    for line in range(post.body_line, len(post.lines) + 1):
+    for line in lines:
         if line in fenced:
             continue
         text = mask_code_and_urls(post.lines[line - 1], fill="\0", urls=False)
