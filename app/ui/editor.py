@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from app.core.findings import Edit, Finding, Severity
 
+from .textdiff import changed_span
+
 SEVERITY_COLORS = {Severity.ERROR: QColor("#d32f2f"), Severity.WARNING: QColor("#ef8f00"),
                    Severity.INFO: QColor("#1e88e5")}
 
@@ -183,18 +185,9 @@ class MarkdownEditor(QPlainTextEdit):
     def replace_all_text(self, text: str) -> None:
         """Replace the text as one undoable edit, touching only what differs (keeps
         the cursor and the undo history of the rest)."""
-        old = self.toPlainText()
-        if old == text:
-            return
-        start = 0
-        limit = min(len(old), len(text))
-        while start < limit and old[start] == text[start]:
-            start += 1
-        end_old, end_new = len(old), len(text)
-        while end_old > start and end_new > start and old[end_old - 1] == text[end_new - 1]:
-            end_old -= 1
-            end_new -= 1
-        self.apply_edits([Edit(start, end_old, text[start:end_new])])
+        edit = changed_span(self.toPlainText(), text)
+        if edit is not None:
+            self.apply_edits([edit])
 
     def apply_edits(self, edits) -> None:
         """Apply edits (offsets into the current text) as ONE undoable step."""

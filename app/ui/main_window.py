@@ -7,6 +7,7 @@ off the UI thread on snapshots; results for an outdated snapshot are dropped.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QFileSystemWatcher, QSaveFile, QSettings, Qt, QTimer, Signal
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.config import ConfigError
 from app.core.document import Document, DocumentError
 from app.core.engine import Engine
-from app.core.findings import Edit, Finding, Severity
+from app.core.findings import Finding, Severity
 from app.core.publish import set_date
 from app.core.site import Site
 
@@ -37,6 +38,7 @@ from .findings_panel import FindingsPanel
 from .post_list import PostList
 from .preview import PreviewView, export_page
 from .prompts import Prompts
+from .textdiff import doc_for_text, front_matter_end
 from .workers import run_in_background
 
 CHECK_DEBOUNCE_MS = 400
@@ -44,22 +46,6 @@ CHECK_DEBOUNCE_MS = 400
 # titles, the form for a 60-character title, the findings for about six rows.
 LIST_WIDTH, FORM_WIDTH, FINDINGS_HEIGHT = 520, 390, 200
 MAX_RECENT = 8
-
-
-def doc_for_text(base: Document, text: str) -> Document:
-    """`base` with its text replaced by `text`, changing only the region that differs
-    (so a file's newline style, even mixed, survives outside the edit)."""
-    old = base.text
-    if old == text:
-        return base
-    start, limit = 0, min(len(old), len(text))
-    while start < limit and old[start] == text[start]:
-        start += 1
-    eo, en = len(old), len(text)
-    while eo > start and en > start and old[eo - 1] == text[en - 1]:
-        eo -= 1
-        en -= 1
-    return base.with_edits([Edit(start, eo, text[start:en])])
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +66,8 @@ class MainWindow(QMainWindow):
         self.findings: list[Finding] = []
         self.checked_text: str | None = None
         self._check_gen = 0
+        self._doc_memo: tuple[Document, str, Document] | None = None
+        self._front_end = math.inf  # see front_matter_end()
         self.prompt = Prompts(self)
 
         # central: editor (+ find bar) beside the preview
@@ -121,6 +109,7 @@ class MainWindow(QMainWindow):
         self._make_recovery()
 
         self.editor.textChanged.connect(self._text_changed)
+        self.editor.document().contentsChange.connect(self._contents_changed)
         self.editor.modificationChanged.connect(lambda _m: self._update_title())
         self.editor.topLineChanged.connect(self.preview.scroll_to_line)
         self.post_list.postActivated.connect(lambda info: self.open_post(info.path))
@@ -408,9 +397,26 @@ class MainWindow(QMainWindow):
         return self.base_doc is not None and self.editor.document().isModified()
 
     def current_doc(self) -> Document | None:
+        """The Document for the editor's text now. Building one parses the front
+        matter, so the last one is kept while neither the text nor the base changed
+        (the form's refresh and a check after the same keystroke share it)."""
         if self.base_doc is None:
             return None
-        return doc_for_text(self.base_doc, self.editor.toPlainText())
+        text = self.editor.toPlainText()
+        memo = self._doc_memo
+        if memo is None or memo[0] is not self.base_doc or memo[1] != text:
+            memo = self._doc_memo = (self.base_doc, text, doc_for_text(self.base_doc, text))
+            self._front_end = front_matter_end(memo[2])
+        return memo[2]
+
+    def doc_snapshot(self):
+        """A function building the Document for the editor's text as it is now, or
+        None without a post. Taking it costs one copy of the text; the parse runs
+        where the function is called (a worker), not on every keystroke here."""
+        if self.base_doc is None:
+            return None
+        base, text = self.base_doc, self.editor.toPlainText()
+        return lambda: doc_for_text(base, text)
 
     def open_post(self, path: Path, line: int | None = None) -> bool:
         path = Path(path).resolve()
@@ -449,6 +455,7 @@ class MainWindow(QMainWindow):
         self.editor.blockSignals(True)
         self.editor.set_text(doc.text)
         self.editor.blockSignals(False)
+        self._front_end = front_matter_end(doc)
         self.editor.setReadOnly(False)
         self.editor.set_findings([])
         self._watch()
@@ -502,23 +509,30 @@ class MainWindow(QMainWindow):
         if self.base_doc is None:
             return
         self._check_timer.start()
-        self.preview.show_document(self.current_doc(), self.site)
-        if self.form:
-            self.form.schedule_refresh()
+        self.preview.show_document(self.doc_snapshot(), self.site)
         if self._recovery is not None:
             self._recovery.mark_dirty()
+
+    def _contents_changed(self, position: int, removed: int, added: int) -> None:
+        """The form re-reads the fields (a parse on this thread) only after an edit
+        reaching into the front matter; typing in the body leaves them as they are."""
+        if self.base_doc is None or self.editor.signalsBlocked() or position >= self._front_end:
+            return  # no post, a whole new text (loaded with its form), or a body edit
+        self._front_end += added - removed
+        if self.form:
+            self.form.schedule_refresh()
 
     def check_now(self) -> None:
         """Check a snapshot of the editor's text in the background."""
         self._check_timer.stop()
-        doc = self.current_doc()
-        if doc is None or self.engine is None:
+        make_doc = self.doc_snapshot()
+        if make_doc is None or self.engine is None:
             return
         self._check_gen += 1
-        gen, text, engine, info = self._check_gen, doc.text, self.engine, self.info
+        gen, text, engine, info = self._check_gen, self.editor.toPlainText(), self.engine, self.info
         index = self.post_list.model.site_index  # PD204 once the list's pass has built it
         self.findings_panel.checking = True
-        run_in_background(lambda op: engine.check_document(doc, info, index=index),
+        run_in_background(lambda op: engine.check_document(make_doc(), info, index=index),
                           lambda findings: self._checked(gen, text, findings), owner=self)
 
     def _checked(self, gen: int, text: str, findings: list[Finding]) -> None:

@@ -199,8 +199,8 @@ class PostListModel(QAbstractTableModel):
 
     def set_counts(self, path: Path, errors: int, warnings: int) -> None:
         n = self._index.get(Path(path))
-        if n is None:
-            return
+        if n is None or (self.rows[n].errors, self.rows[n].warnings) == (errors, warnings):
+            return  # unchanged (most checks while typing): no re-sort, no repaint
         self.rows[n].errors, self.rows[n].warnings = errors, warnings
         self.dataChanged.emit(self.index(n, COL_ERRORS), self.index(n, COL_WARNINGS))
 

@@ -230,7 +230,10 @@ class PreviewView(QWebEngineView):
         self.loadFinished.connect(self._on_load_finished)
 
     # -- public ---------------------------------------------------------------
-    def show_document(self, doc: Document | None, site=None, *, immediately: bool = False) -> None:
+    def show_document(self, doc, site=None, *, immediately: bool = False) -> None:
+        """Show `doc`: a Document, None (nothing), or a function returning the
+        Document, called in the worker that renders it (so a keystroke does not
+        pay for a parse the debounce may throw away)."""
         self._pending = (doc, site)
         if immediately:
             self._timer.stop()
@@ -274,7 +277,8 @@ class PreviewView(QWebEngineView):
         self._generation += 1
         gen = self._generation
         base = self.base_href()
-        run_in_background(lambda op: preview_page(doc, site, base_href=base),
+        make = doc if callable(doc) else (lambda: doc)
+        run_in_background(lambda op: preview_page(make(), site, base_href=base),
                           lambda page: self._show(gen, page, site),
                           lambda exc: self._show(gen, _error_page(exc), site))
 
