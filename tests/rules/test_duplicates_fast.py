@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
+from app.core.config import Config
 from app.core.document import Document
 from app.core.parse import ParsedPost
 from app.core.rules import duplicates
@@ -109,3 +110,61 @@ def test_similarity_equals_the_plain_measure_on_a_real_post():
         assert got == plain_similarity(texts[i], texts[j], 90), (texts[i], texts[j])
         scored += bool(got)
     assert scored >= 3, "the long post holds planted near pairs"
+
+
+# -- whole posts with planted repeats ------------------------------------------------------
+SENTENCES = [
+    "生成AIの導入は、最初の三か月でほぼ方向が決まります。",
+    "準備の順番を誤ると、後から取り戻すのは簡単ではありません。",
+    "導入を決める前に、実際に使う担当者から困りごとを聞き取ります。",
+    "聞き取りは一人十五分ほどで十分で、質問は三つに絞ると答えやすくなります。",
+    "利用料だけでなく、設定や研修にかかる社内の工数も見積もっておきます。",
+    "初年度は想定より工数がかかるものと考えておくと安心です。",
+    "集めた困りごとは一覧にして全員に共有します。",
+    "数字がそろうと、どこから手をつけるべきかが見えてきます。",
+    "試行の前の数字がなければ、効果は比べられません。",
+    "経営層が目的を言葉にしていることが第一の条件です。",
+]
+
+
+@st.composite
+def planted_posts(draw) -> str:
+    """Article sections of sentences from a small pool (so unrelated paragraphs share
+    words), some paragraphs or whole sections copied later with a few edits, extended
+    or cut: every branch of the measure gets exercised."""
+    paragraphs = st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=4).map("".join)
+    sections: list[list[str]] = []
+    for n in range(draw(st.integers(1, 5))):
+        body = draw(st.lists(paragraphs, min_size=1, max_size=3))
+        if sections and draw(st.booleans()):  # plant a copy of an earlier paragraph
+            earlier = draw(st.sampled_from([p for s in sections for p in s[1:]]))
+            copy = draw(edited(earlier))
+            shape = draw(st.sampled_from(["as is", "extended", "cut"]))
+            copy = copy + draw(paragraphs) if shape == "extended" else copy[:len(copy) * 2 // 3] if shape == "cut" else copy
+            body.insert(draw(st.integers(0, len(body))), copy)
+        sections.append([f"### {n + 3}. 見出し{draw(st.sampled_from('一二三'))}", *body])
+        if draw(st.integers(0, 3)) == 0:  # plant a copy of a whole section
+            sections.append([sections[-1][0], *[draw(edited(p)) for p in sections[-1][1:]]])
+    from tests.rules.test_duplicates import with_sections
+    return with_sections("\n\n".join("\n\n".join(s) for s in sections) + "\n")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(planted_posts(), st.sampled_from([90.0, 80.0, 95.0]))
+def test_analyse_finds_what_the_plain_measure_finds(text, threshold):
+    """The whole analysis (near pairs and every repeat) with the fast measure equals
+    the one with the plain measure, on posts with planted repeats."""
+    config = Config({"duplicates": {"similarity": threshold, "min_chars": 40}})
+    fast = _analyse(text, config, duplicates.similarity)
+    plain = _analyse(text, config, plain_similarity)
+    assert fast.near == plain.near and fast.repeats == plain.repeats
+
+
+def _analyse(text: str, config: Config, measure) -> duplicates.Analysis:
+    """analyse() of the post with `measure` as its similarity (swapped back after)."""
+    post = ParsedPost(Document(text), config)
+    saved, duplicates.similarity = duplicates.similarity, measure
+    try:
+        return duplicates.analyse(post)
+    finally:
+        duplicates.similarity = saved
