@@ -37,6 +37,9 @@ from html.entities import name2codepoint
 from typing import Any, Callable, Mapping
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block import heading as _atx_heading
+from markdown_it.rules_block import paragraph as _paragraph_rule
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -60,6 +63,7 @@ def parser() -> MarkdownIt:
     # kramdown keeps link definitions' URLs as written (no percent-encoding, any scheme).
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.block.ruler.before("table", "kramdown_lone_line", _lone_line)
     md.core.ruler.after("block", "kramdown_blocks", _kramdown_blocks)
     md.core.ruler.at("inline", _kramdown_inline)
     md.core.ruler.after("inline", "kramdown_heading_ids", _heading_ids)
@@ -77,6 +81,43 @@ def tokenize(body: str, page: Mapping[str, Any] | None = None, site: Any = None)
     text = render_liquid(body, page, site)
     env: dict = {"source_lines": text.split("\n")}
     return parser().parse(_lazy_list_lines(_lazy_quote_lines(text), env), env), env
+
+
+# ---------------------------------------------------------------------------
+# A shortcut through the block rules for a line that stands alone
+# ---------------------------------------------------------------------------
+
+# The block rules the shortcut stands in front of, in markdown-it's order (a test
+# checks that the parser still has exactly these, so a new rule cannot slip past it).
+BLOCK_RULES = ("table", "code", "fence", "blockquote", "hr", "list", "footnote_def", "reference",
+               "html_block", "heading", "lheading", "paragraph")
+# Every character a block other than a paragraph or an ATX heading can begin with:
+# fences (` ~), blockquotes (>), rules (* - _), list items (* - + digits), footnote
+# and link definitions ([) and HTML blocks (<).
+_BLOCK_START_CHARS = frozenset("`~>*-_+0123456789[<")
+
+
+def _lone_line(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Parse a line followed by a blank line (or nothing) straight away.
+
+    markdown-it tries every block rule in turn on every block, and a post is mostly
+    one-line paragraphs between blank lines: ten rules fail before `paragraph` wins.
+    With a blank line below, the rules that read the next line cannot match (a table
+    needs its delimiter row there, a setext heading its underline), an indented code
+    block is excluded by its indentation, and every other rule needs a line starting
+    with one of `_BLOCK_START_CHARS` or `#`. So a line outside those is exactly what
+    `paragraph` makes of it, and a `#` line what `heading` makes of it, or else
+    `paragraph`: the same functions run on the same state, only the failing tries
+    are skipped. Anything else returns False and takes the ordinary path.
+    """
+    if silent or not state.isEmpty(start + 1) or state.is_code_block(start):
+        return False
+    first = state.src[state.bMarks[start] + state.tShift[start]]
+    if first in _BLOCK_START_CHARS:
+        return False
+    if first == "#" and _atx_heading(state, start, end, False):
+        return True
+    return _paragraph_rule(state, start, end, False)
 
 
 # ---------------------------------------------------------------------------
