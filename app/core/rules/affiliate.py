@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from ..config import Program
@@ -66,27 +67,79 @@ def _standalone(text: str, start: int, end: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=None)
+def _literal(pattern: str) -> re.Pattern:
+    return re.compile(re.escape(pattern))
+
+
 def mentions_disclosure(text: str, patterns: list[str]) -> list[int]:
     """Offsets in `text` where a disclosure pattern is used as a word of its own."""
     hits = []
     for p in patterns:
-        for m in re.finditer(re.escape(p), text):
+        if p not in text:
+            continue  # finditer would find nothing: most blocks, without a regex
+        for m in _literal(p).finditer(text):
             if len(p) > _SHORT_PATTERN or _standalone(text, m.start(), m.end()):
                 hits.append(m.start())
     return sorted(hits)
 
 
+def _raw_block_text(post: ParsedPost, block: Block) -> str:
+    """The block's text before `collapse`: an HTML block's source without its tags."""
+    return _TAG.sub("", post.source(block)) if block.kind == "html" else block.text
+
+
 def _block_text(post: ParsedPost, block: Block) -> str:
-    if block.kind == "html":
-        return collapse(_TAG.sub("", post.source(block)))
-    return collapse(block.text)
+    return collapse(_raw_block_text(post, block))
+
+
+@lru_cache(maxsize=None)
+def pattern_chars(pattern: str) -> frozenset[str]:
+    """The NFKD characters any occurrence of `pattern` in a `collapse`d text is made
+    of. `collapse` is NFKC plus whitespace changes, so the pattern's other characters
+    stand in the NFKC text, and their decompositions in the NFKD of the raw text."""
+    return frozenset(unicodedata.normalize("NFKD", "".join(c for c in pattern if not c.isspace())))
+
+
+@lru_cache(maxsize=None)
+def _mention_hint(patterns: tuple[str, ...]) -> CharClass | None:
+    """One character class that a raw text matches whenever its `collapse` holds one
+    of `patterns`: for each pattern, one of its characters (`pattern_chars`), and the
+    characters that decompose into it (an occurrence needs it in the NFKD of the raw
+    text, so in the text or decomposed from one of them). Any character would do; a
+    kanji or katakana with few sources makes the class match fewest blocks (hiragana
+    such as ま are in every sentence). None when a pattern has no character: it occurs
+    in every text."""
+    chars: set[str] = set()
+    for p in patterns:
+        needed = pattern_chars(p)
+        if not needed:
+            return None
+        key = min(sorted(needed), key=lambda c: ("\u3041" <= c <= "\u309f", len(_sources_of(c))))
+        chars.add(key)
+        chars.update(_sources_of(key))
+    return CharClass(chars)
+
+
+def may_mention(raw: str, patterns: list[str]) -> bool:
+    """Whether `collapse(raw)` can hold a disclosure pattern at all: one search of a
+    character class (most blocks of a post hold no character of it), then every
+    character of some pattern (`could_hold`), instead of NFKC, whitespace collapsing
+    and a search per pattern."""
+    hint = _mention_hint(tuple(patterns))
+    if hint is not None and not hint.search(raw):
+        return False
+    return any(could_hold(raw, pattern_chars(p)) for p in patterns)
 
 
 def is_disclosure_block(post: ParsedPost, block: Block) -> bool:
     """Whether a block tells the reader the page holds ads (see the module's doc)."""
     if block.kind not in ("paragraph", "html"):
         return False
-    text = _block_text(post, block)
+    raw_text = _raw_block_text(post, block)
+    if not may_mention(raw_text, post.config["affiliate"]["disclosure_patterns"]):
+        return False  # no pattern, so `mentions_disclosure` below would find no hit
+    text = collapse(raw_text)
     if not text or len(text) > MAX_DISCLOSURE_CHARS:
         return False
     hits = mentions_disclosure(text, post.config["affiliate"]["disclosure_patterns"])
@@ -128,6 +181,13 @@ def affiliate_links(post: ParsedPost) -> list[Link]:
     return [l for l in post.links if not l.image and post.is_affiliate(l)]
 
 
+def _post_affiliate_links(ctx: Context) -> list[Link]:
+    """`affiliate_links` of the context's post, found once per post for PD401–PD404."""
+    if "affiliate.links" not in ctx.shared:
+        ctx.shared["affiliate.links"] = affiliate_links(ctx.post)
+    return ctx.shared["affiliate.links"]
+
+
 def _disclosure_at(ctx: Context, block: Block) -> Edit:
     """The edit inserting the configured disclosure before `block`."""
     return ctx.insert_at_line(block.line, ctx.config["affiliate"]["disclosure_text"].strip() + "\n\n")
@@ -158,7 +218,7 @@ def _before_first_link(config) -> bool:
       example="### [書籍](https://www.amazon.co.jp/dp/4000000001/?tag=example-22)\n", fix="safe")
 def missing_disclosure(ctx: Context) -> Iterator[Finding]:
     post = ctx.post
-    links = affiliate_links(post)
+    links = _post_affiliate_links(ctx)
     if not links or _post_disclosures(ctx):
         return
     first = links[0]
@@ -189,7 +249,7 @@ def late_disclosure(ctx: Context) -> Iterator[Finding]:
     post = ctx.post
     if not _before_first_link(ctx.config):
         return
-    links = affiliate_links(post)
+    links = _post_affiliate_links(ctx)
     if not links:
         return
     notes = _post_disclosures(ctx)
@@ -231,7 +291,7 @@ def _normalise(text: str) -> str:
 
 # Code-point ranges holding every character that NFKD changes (Unicode 14; a test
 # checks the running Python's tables against them). Coarse on purpose: the exact
-# set is computed from them once per process (`_decomposable`).
+# set is computed from them once per process (`_decompositions`).
 _DECOMPOSABLE_RANGES = (
     (0x00A0, 0x017F), (0x01A0, 0x0233), (0x02B0, 0x02E4), (0x0340, 0x0344), (0x0374, 0x0477), (0x04C1, 0x04F9),
     (0x0587, 0x0587), (0x0622, 0x0626), (0x0675, 0x0678), (0x06C0, 0x06D3), (0x0929, 0x0934), (0x0958, 0x095F),
@@ -248,39 +308,53 @@ _DECOMPOSABLE_RANGES = (
     (0x1EE00, 0x1EEBB), (0x1F100, 0x1F16C), (0x1F190, 0x1F190), (0x1F200, 0x1F251), (0x1FBF0, 0x1FBF9),
     (0x2F800, 0x2FA1D),
 )
-_DECOMPOSABLE: list[re.Pattern] = []
+_DECOMPOSITIONS: list[tuple[str, str]] = []
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def _decomposable() -> list[re.Pattern]:
-    """Patterns (BMP, then beyond) matching each character that NFKD changes
-    (fullwidth forms, kana with voicing marks, compatibility ideographs…)."""
-    if not _DECOMPOSABLE:
-        runs: list[list[int]] = []
+def _decompositions() -> list[tuple[str, str]]:
+    """(character, its NFKD) for each character that NFKD changes (fullwidth forms,
+    kana with voicing marks, compatibility ideographs…), found once per process."""
+    if not _DECOMPOSITIONS:
         for start, end in _DECOMPOSABLE_RANGES:
             for c in range(start, end + 1):
-                if unicodedata.normalize("NFKD", chr(c)) != chr(c):
-                    if runs and runs[-1][1] == c - 1:
-                        runs[-1][1] = c
-                    else:
-                        runs.append([c, c])
-
-        def char_class(part: list[list[int]]) -> str:
-            return "[%s]" % "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in part)
-        # Two patterns: a class of BMP characters only compiles to a fast bitmap.
-        _DECOMPOSABLE.append(re.compile(char_class([r for r in runs if r[1] <= 0xFFFF])))
-        _DECOMPOSABLE.append(re.compile(char_class([r for r in runs if r[0] > 0xFFFF])))
-        assert all(r[1] <= 0xFFFF or r[0] > 0xFFFF for r in runs)
-    return _DECOMPOSABLE
+                nfkd = unicodedata.normalize("NFKD", chr(c))
+                if nfkd != chr(c):
+                    _DECOMPOSITIONS.append((chr(c), nfkd))
+    return _DECOMPOSITIONS
 
 
-def _decomposable_in(text: str) -> set[str]:
-    """The characters of `text` that NFKD changes."""
-    bmp, astral = _decomposable()
-    found = set(bmp.findall(text))
-    if _ASTRAL.search(text):  # rare, and the astral class is slow to scan with
-        found.update(astral.findall(text))
-    return found
+@lru_cache(maxsize=None)
+def _sources_of(c: str) -> tuple[str, ...]:
+    """Every character whose NFKD holds `c`."""
+    return tuple(d for d, nfkd in _decompositions() if c in nfkd)
+
+
+class CharClass:
+    """A set of characters as two patterns (BMP, then beyond): a class of BMP
+    characters only compiles to a fast bitmap, and one with astral characters scans
+    several times slower, so that part is searched only in a text holding one."""
+
+    def __init__(self, chars: Iterable[str]):
+        chars = sorted(set(chars))
+        self.bmp = self._compile([c for c in chars if c <= "\uffff"])
+        self.astral = self._compile([c for c in chars if c > "\uffff"])
+
+    @staticmethod
+    def _compile(chars: list[str]) -> re.Pattern | None:
+        return re.compile("[%s]" % "".join(map(re.escape, chars))) if chars else None
+
+    def search(self, text: str) -> bool:
+        """Whether `text` holds a character of the set."""
+        if self.bmp is not None and self.bmp.search(text):
+            return True
+        return self.astral is not None and _ASTRAL.search(text) is not None and self.astral.search(text) is not None
+
+
+@lru_cache(maxsize=None)
+def _sources(c: str) -> CharClass:
+    """The characters whose NFKD holds `c`."""
+    return CharClass(_sources_of(c))
 
 
 def could_hold(text: str, needed: frozenset[str]) -> bool:
@@ -288,14 +362,13 @@ def could_hold(text: str, needed: frozenset[str]) -> bool:
     characters): NFKC of the whole post costs more than every other PD403 step, and
     most posts lack some character of a programme's statement. Exact as a filter:
     every character of the normalised text decomposes into characters of `text` or
-    into the decompositions of its decomposable characters."""
-    missing = [c for c in needed if c not in text]
-    if not missing:
-        return True
-    found = set(unicodedata.normalize("NFKD", "".join(_decomposable_in(text))))
-    return all(c in found for c in missing)
+    into the decompositions of its decomposable characters. A needed character
+    missing from `text` is looked for only among the few characters that decompose
+    into it (`_sources`), and the first one that cannot arise settles it."""
+    return all(c in text or _sources(c).search(text) for c in needed)
 
 
+@lru_cache(maxsize=None)
 def statement_chars(statement: str) -> frozenset[str]:
     """The characters any match of `statement_pattern(statement)` holds, as NFKD
     characters (the 当サイト placeholder excluded)."""
@@ -323,6 +396,7 @@ def layout_text(site: Site) -> str:
     return text
 
 
+@lru_cache(maxsize=None)
 def statement_pattern(statement: str) -> re.Pattern:
     """The statement as a search pattern; `当サイト` stands for the site's name
     (Amazon's wording is 「Amazonのアソシエイトとして、[サイト名]は…」)."""
@@ -341,7 +415,7 @@ def statement_pattern(statement: str) -> re.Pattern:
       example="### [書籍](https://www.amazon.co.jp/dp/4000000001/?tag=example-22)\n")
 def missing_program_statement(ctx: Context) -> Iterator[Finding]:
     post = ctx.post
-    links = affiliate_links(post)
+    links = _post_affiliate_links(ctx)
     if not links:
         return
     body = None
@@ -387,7 +461,7 @@ def is_product_link(link: Link) -> bool:
       example="[Amazonで詳しく見る →](https://www.amazon.co.jp/dp/4000000001/?tag=someone-22)\n", fix="safe")
 def unknown_tracking_id(ctx: Context) -> Iterator[Finding]:
     post = ctx.post
-    for link in affiliate_links(post):
+    for link in _post_affiliate_links(ctx):
         program = ctx.config.program_for_host(link.host)
         if program is None or not program.tag_param or not program.tracking_ids or not is_product_link(link):
             continue
