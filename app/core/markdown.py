@@ -1121,11 +1121,35 @@ class _InlineContext:
 
 def parse_inline(content: str, ctx: _InlineContext) -> list[Token]:
     """kramdown's span parse of one block's text, as markdown-it inline tokens."""
+    if _next_span(content, 0, *_TOP_LEVEL_SPANS) < 0:
+        return _plain_inline(content)
+    return span_parse(content, ctx)
+
+
+def span_parse(content: str, ctx: _InlineContext) -> list[Token]:
+    """The span parser's tokens for `content`, through its tree (no shortcut)."""
     parser_ = _SpanParser(content, ctx)
     root = parser_.tree
     parser_.parse_spans(root)
     tokens: list[Token] = []
     _emit(root.children, tokens, ctx, 0)
+    return tokens
+
+
+# Where a span may begin in a block's text: `parse_spans`' own first search.
+_TOP_LEVEL_SPANS = _span_regexps(_ALL, None)[:2]
+
+
+def _plain_inline(content: str) -> list[Token]:
+    """The tokens of a text in which no span begins: what `parse_inline` gives it.
+
+    `parse_spans` starts with the same `_next_span` search; when it finds nothing, it
+    makes the whole text one text node, which `_emit` passes to `_emit_text`. Most
+    paragraphs of a Japanese post are such a text (a `.` in `1. 見出し` is looked at
+    and is no span); this skips building the span parser and its tree for them.
+    """
+    tokens: list[Token] = []
+    _emit_text(content, tokens, 0, skip_newline=False)
     return tokens
 
 

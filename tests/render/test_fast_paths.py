@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core.markdown import BLOCK_RULES, parser, tokenize
+from app.core.markdown import BLOCK_RULES, _InlineContext, _plain_inline, parse_inline, parser, span_parse, tokenize
 from app.core.render import render_html
 
 
@@ -75,3 +75,31 @@ def test_shortcut_knows_every_block_rule_it_skips():
     rules = parser().block.ruler.get_active_rules()
     assert rules[0] == "kramdown_lone_line"
     assert tuple(rules[1:]) == BLOCK_RULES
+
+
+# Text pieces for the span parser: Japanese prose, and every character a span can
+# begin with, alone and in the shapes that make a span (or only look like one).
+SPAN_PIECES = [
+    "本文", "です。", "、", "AI", "1. ", "2.5", "x", "\n", " ", "  \n", "\\\n", "\\", ".", "..", "...",
+    "-", "--", "---", "*", "**", "_", "__", "`", "``", "~~", "[", "]", "(", ")", "![", "[^1]",
+    "[リンク](https://example.com/)", "<", ">", "<<", ">>", "<br>", "<span>", "</span>", "<!-- c -->",
+    "&amp;", "&", "&#12354;", "\"", "'", "{:", "{: .x}", "}", "{{ x }}", "{% y %}", "{", "%", "!", "\u3000",
+]
+
+
+def inline_context() -> _InlineContext:
+    """A fresh context (footnote references count their uses) with one link and one note."""
+    return _InlineContext({"references": {"リンク": {"href": "/x", "title": None}},
+                           "footnotes": {"refs": {":1": -1}}})
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(SPAN_PIECES), max_size=12))
+def test_plain_text_shortcut_gives_the_span_parsers_tokens(pieces):
+    text = "".join(pieces)
+    assert dump(parse_inline(text, inline_context())) == dump(span_parse(text, inline_context()))
+
+
+def test_plain_text_shortcut_is_taken_only_where_no_span_begins():
+    assert dump(parse_inline("本文です。\n1. 次の行", inline_context())) == dump(_plain_inline("本文です。\n1. 次の行"))
+    assert dump(parse_inline("本文...です", inline_context())) != dump(_plain_inline("本文...です"))
