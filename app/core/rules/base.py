@@ -119,15 +119,25 @@ class Context:
 
 
 def edit_between(old: str, new: str) -> Edit:
-    """The single edit turning `old` into `new` (common prefix and suffix kept)."""
-    n = min(len(old), len(new))
-    p = 0
-    while p < n and old[p] == new[p]:
-        p += 1
-    s = 0
-    while s < n - p and old[len(old) - 1 - s] == new[len(new) - 1 - s]:
-        s += 1
+    """The single edit turning `old` into `new` (common prefix and suffix kept; the
+    suffix is taken from what follows the prefix, so the two never overlap)."""
+    p = common_prefix_length(old, new)
+    s = common_prefix_length(old[p:][::-1], new[p:][::-1])
     return Edit(p, len(old) - s, new[p:len(new) - s])
+
+
+def common_prefix_length(a: str, b: str) -> int:
+    """How many leading characters `a` and `b` share. Found by halving, each step
+    one slice comparison in C: a front-matter fix edits a 20 KB post near its start,
+    and a Python step per character took milliseconds."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def iter_rules(codes: Iterable[str] | None = None) -> Iterator[Rule]:

@@ -25,11 +25,20 @@ def cta_links(post: ParsedPost) -> list[Link]:
     return [l for l in post.links if not l.image and post.is_cta_link(l)]
 
 
-def cta_blocks(post: ParsedPost) -> list[Link]:
-    """One CTA per block: the first CTA link of each block holding one. Two links in
-    one CTA paragraph are one CTA; a second CTA block (a duplicated footer) is another."""
+def _post_cta_links(ctx: Context) -> list[Link]:
+    """`cta_links` of the context's post, found once per post for PD301–PD304 (each
+    link's check parses its query)."""
+    if "cta.links" not in ctx.shared:
+        ctx.shared["cta.links"] = cta_links(ctx.post)
+    return ctx.shared["cta.links"]
+
+
+def cta_blocks(links: list[Link]) -> list[Link]:
+    """One CTA per block: the first of `links` (CTA links) in each block holding one.
+    Two links in one CTA paragraph are one CTA; a second CTA block (a duplicated
+    footer) is another."""
     seen, out = set(), []
-    for link in cta_links(post):
+    for link in links:
         if link.block not in seen:
             seen.add(link.block)
             out.append(link)
@@ -101,7 +110,7 @@ def cta_insertion(ctx: Context, block_text: str) -> tuple[Edit, int]:
       example="### あわせて読みたい\n\n- [関連記事](/2026/02/18/2-rag-first-walls/)\n", fix="safe")
 def missing_cta(ctx: Context) -> Iterator[Finding]:
     post = ctx.post
-    if cta_links(post):
+    if _post_cta_links(ctx):
         return
     category, campaign, template = post.category, expected_campaign(post), template_for(post)
     edit, line = cta_insertion(ctx, template or "")
@@ -132,7 +141,7 @@ def cta_campaign_mismatch(ctx: Context) -> Iterator[Finding]:
     expected = expected_campaign(post)
     if not expected:
         return
-    for link in cta_links(post):
+    for link in _post_cta_links(ctx):
         found = [v for v in link.query.get("utm_campaign", []) if v]
         if not found or all(v == expected for v in found):
             continue
@@ -154,7 +163,7 @@ def cta_campaign_mismatch(ctx: Context) -> Iterator[Finding]:
       fix="safe")
 def cta_tracking_incomplete(ctx: Context) -> Iterator[Finding]:
     post = ctx.post
-    for link in cta_links(post):
+    for link in _post_cta_links(ctx):
         query = link.query
         missing = [p for p in TRACKING if not any(query.get(p, []))]
         if not missing:
@@ -190,7 +199,7 @@ def _template_values(post: ParsedPost, params: list[str]) -> dict[str, str] | No
           "the first."),
       example="[お問い合わせ](/contact/?utm_medium=cta)\n\n[お問い合わせ](/contact/?utm_medium=cta)\n")
 def multiple_cta(ctx: Context) -> Iterator[Finding]:
-    ctas = cta_blocks(ctx.post)
+    ctas = cta_blocks(_post_cta_links(ctx))
     for later in ctas[1:]:
         first = ctas[0]
         yield ctx.finding(later.line, Text(

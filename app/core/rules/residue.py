@@ -16,6 +16,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Iterator
 
 from markdown_it.token import Token
@@ -112,12 +113,18 @@ class Segment:
 
     line: int
     end_line: int
-    children: list[Token]  # its inline tokens
+    tokens: list[Token]  # the block tokens holding its inline runs
     text: str  # inline markup removed
     followed_by: str | None  # "marker", "rule", "end" or None (other content)
     followed_at: int | None  # the marker's or rule's file line
     after_marker: bool  # resumes right after a marker line
     after_list: bool  # the paragraph directly follows a list
+
+    @cached_property
+    def children(self) -> list[Token]:
+        """Its inline tokens, joined when first asked for: PD102 and PD103 look at
+        them only for the few segments their text tests leave."""
+        return _children(self.tokens)
 
 
 def _following(post: ParsedPost, index: int) -> tuple[str | None, int | None]:
@@ -172,15 +179,14 @@ def prose_segments(post: ParsedPost) -> list[Segment]:
         # A paragraph glued to `---` is followed by the rule its author meant.
         tail, tail_at = ("rule", b.end_line) if b.kind == "heading" else _following(post, b.index)
         if not cuts:
-            children = _children(b.tokens)
-            out.append(Segment(b.line, last, children, b.text, tail, tail_at, False, after_list))
+            out.append(Segment(b.line, last, b.tokens, b.text, tail, tail_at, False, after_list))
             continue
         start = b.line
         for stop, kind in cuts + [(last + 1, tail)]:
             if start < stop:
-                children = _children(tokenize("\n".join(post.lines[start - 1:stop - 1]))[0])
+                tokens = tokenize("\n".join(post.lines[start - 1:stop - 1]))[0]
                 at = stop if stop <= last else tail_at
-                out.append(Segment(start, stop - 1, children, inline_text(children), kind, at,
+                out.append(Segment(start, stop - 1, tokens, inline_text(_children(tokens)), kind, at,
                                    start != b.line, after_list and start == b.line))
             start = stop + 1
     return out
@@ -357,11 +363,11 @@ def _starts_with_image(children: list[Token]) -> bool:
       example="生成AIの導入は、業務の幅\n\n---END---\n\nを大きく広げるものです。\n")
 def resumed_fragment(ctx: Context) -> Iterator[Finding]:
     for seg in _cached(ctx, "segments", prose_segments):
-        if _starts_with_image(seg.children):
-            continue
         lead = fragment_start(seg.text)
         if lead is None or seg.after_list and lead not in ("...", "…", "。"):
             continue  # after a list, a particle or 、 continues the sentence the list interrupted
+        if _starts_with_image(seg.children):
+            continue  # looked at last: it walks the inline tokens, the test above only the text
         head = _head(seg.text)
         yield ctx.finding(seg.line, Text(
             f"段落が文の途中（「{lead}」）から始まっています（「{head}」）。前の文とつながっているか確認してください。",
