@@ -41,6 +41,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block import heading as _atx_heading
 from markdown_it.rules_block import paragraph as _paragraph_rule
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import normalize as _normalize_rule
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -63,6 +64,7 @@ def parser() -> MarkdownIt:
     # kramdown keeps link definitions' URLs as written (no percent-encoding, any scheme).
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.core.ruler.at("normalize", _normalize)
     md.block.ruler.before("table", "kramdown_lone_line", _lone_line)
     md.core.ruler.after("block", "kramdown_blocks", _kramdown_blocks)
     md.core.ruler.at("inline", _kramdown_inline)
@@ -81,6 +83,18 @@ def tokenize(body: str, page: Mapping[str, Any] | None = None, site: Any = None)
     text = render_liquid(body, page, site)
     env: dict = {"source_lines": text.split("\n")}
     return parser().parse(_lazy_list_lines(_lazy_quote_lines(text), env), env), env
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's normalize, run only on a text it can change.
+
+    It turns CR and CRLF into LF and NUL into U+FFFD, by two regular-expression
+    substitutions over the whole text that find something to change only where a
+    CR or a NUL is; a post body has none (ParsedPost blanks lone CRs, Documents keep
+    LF), so the two passes over 20 KB are skipped for it.
+    """
+    if "\r" in state.src or "\0" in state.src:
+        _normalize_rule(state)
 
 
 # ---------------------------------------------------------------------------

@@ -13,7 +13,11 @@ from contextlib import contextmanager
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core.markdown import BLOCK_RULES, _InlineContext, _plain_inline, parse_inline, parser, span_parse, tokenize
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import normalize as _normalize_rule
+
+from app.core.markdown import (BLOCK_RULES, _InlineContext, _normalize, _plain_inline, parse_inline, parser,
+                               span_parse, tokenize)
 from app.core.render import render_html
 
 
@@ -103,3 +107,13 @@ def test_plain_text_shortcut_gives_the_span_parsers_tokens(pieces):
 def test_plain_text_shortcut_is_taken_only_where_no_span_begins():
     assert dump(parse_inline("本文です。\n1. 次の行", inline_context())) == dump(_plain_inline("本文です。\n1. 次の行"))
     assert dump(parse_inline("本文...です", inline_context())) != dump(_plain_inline("本文...です"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\r\n\0 本", max_size=30))
+def test_normalize_is_skipped_only_where_it_changes_nothing(src):
+    md = parser()
+    ours, theirs = StateCore(src, md, {}), StateCore(src, md, {})
+    _normalize(ours)
+    _normalize_rule(theirs)
+    assert ours.src == theirs.src
