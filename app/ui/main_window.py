@@ -8,6 +8,7 @@ off the UI thread on snapshots; results for an outdated snapshot are dropped.
 from __future__ import annotations
 
 import math
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QFileSystemWatcher, QSaveFile, QSettings, Qt, QTimer, Signal
@@ -32,6 +33,7 @@ from app.core.site import Site
 
 from . import i18n
 from .app import sample_site
+from .check_process import CheckProcess
 from .i18n import current_lang
 from .editor import FindBar, MarkdownEditor
 from .findings_panel import FindingsPanel
@@ -39,7 +41,7 @@ from .post_list import PostList
 from .preview import PreviewView, export_page
 from .prompts import Prompts
 from .textdiff import doc_for_text, front_matter_end
-from .workers import run_in_background
+from .workers import print_failure, run_in_background
 
 CHECK_DEBOUNCE_MS = 400
 # First-run layout (later runs restore the editor's own): the list wide enough for
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("MainWindow")
         self.site: Site | None = None
         self.engine: Engine | None = None
+        self.checker: CheckProcess | None = None  # the open post's checks, off this process
         self.info = None
         self.base_doc: Document | None = None
         self.disk_bytes: bytes | None = None
@@ -342,6 +345,7 @@ class MainWindow(QMainWindow):
         self.close_post()
         self.site = site
         self.engine = Engine(site)
+        self._start_checker()
         self.post_list.load(site, self.engine)
         if self.form:
             self.form.set_site(site)
@@ -386,6 +390,7 @@ class MainWindow(QMainWindow):
         if self.site is None:
             return
         self.site.refresh()
+        self._start_checker()  # the check process's copy of the site is out of date
         self.post_list.load(self.site, self.engine)
 
     # -- posts ----------------------------------------------------------------------
@@ -522,18 +527,33 @@ class MainWindow(QMainWindow):
         if self.form:
             self.form.schedule_refresh()
 
+    def _start_checker(self) -> None:
+        if self.checker is not None:
+            self.checker.close()
+        self.checker = CheckProcess(self.engine)
+
     def check_now(self) -> None:
-        """Check a snapshot of the editor's text in the background."""
+        """Check a snapshot of the editor's text in the check process (a worker
+        thread here only waits for the answer)."""
         self._check_timer.stop()
-        make_doc = self.doc_snapshot()
-        if make_doc is None or self.engine is None:
+        if self.base_doc is None or self.checker is None:
             return
         self._check_gen += 1
-        gen, text, engine, info = self._check_gen, self.editor.toPlainText(), self.engine, self.info
+        gen, text = self._check_gen, self.editor.toPlainText()
         index = self.post_list.model.site_index  # PD204 once the list's pass has built it
+        future = self.checker.check(self.base_doc, text, self.info, index)
         self.findings_panel.checking = True
-        run_in_background(lambda op: engine.check_document(make_doc(), info, index=index),
-                          lambda findings: self._checked(gen, text, findings), owner=self)
+        run_in_background(lambda op: future.result(), lambda findings: self._checked(gen, text, findings),
+                          self._check_failed, owner=self)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        """A check that could not finish: cancelled at close (nothing to say), or the
+        check process failed (printed, as any background failure; the next edit
+        checks again)."""
+        if isinstance(exc, CancelledError):
+            return
+        self.findings_panel.checking = False
+        print_failure(exc)
 
     def _checked(self, gen: int, text: str, findings: list[Finding]) -> None:
         if gen != self._check_gen:
@@ -675,6 +695,9 @@ class MainWindow(QMainWindow):
         if self._recovery is not None:
             self._recovery.stop()
         self._check_gen += 1  # a check still running is for a closed window
+        if self.checker is not None:
+            self.checker.close()
+            self.checker = None
         self.preview.clear()  # stops its debounce and drops a render still running
         self.preview.close()
         event.accept()

@@ -7,6 +7,7 @@ UI thread through queued signals.
 """
 from __future__ import annotations
 
+import threading
 import traceback
 from typing import Any, Callable
 
@@ -36,7 +37,7 @@ class _Receiver(QObject):
 
     @Slot(object)
     def failed(self, exc):
-        (self._fail or _print_failure)(exc)
+        (self._fail or print_failure)(exc)
 
     @Slot(object)
     def progress(self, value):
@@ -68,6 +69,12 @@ class Op(QRunnable):
         self.signals.progress.emit(value)
 
     def run(self) -> None:  # worker thread
+        # Make this Qt thread known to Python's threading module. Without it
+        # threading.active_count() is 1 in a pool thread of a window full of threads,
+        # and Engine.check_site (the list's pass, jobs=None) takes that to mean it may
+        # fork: a forked copy of a threaded Qt process hangs (measured: the 1,000-post
+        # list pass never finished and left its workers spinning).
+        threading.current_thread()
         try:
             result = self._fn(self)
         except BaseException as exc:  # delivered to the UI, never swallowed
@@ -101,7 +108,7 @@ def run_in_background(fn: Callable[[Op], Any], on_success: Callable[[Any], None]
     return op
 
 
-def _print_failure(exc: BaseException) -> None:
+def print_failure(exc: BaseException) -> None:
     import sys
     print(getattr(exc, "traceback_text", repr(exc)), file=sys.stderr)
 

@@ -113,11 +113,14 @@ def bench_size(root: Path, mdl: str | None, runs: int) -> dict:
             "mdl": median(mdl_t) if mdl_t else None, "fill": fill, "warm": median(warm), "one": median(one)}
 
 
+# Started as `postdesk` starts the window (create_app: the Chromium flag, the preview's
+# scheme, the PySide6 refcount guard, the thread settings); without the guard the
+# list's updates abort the interpreter ("bool_dealloc").
 _GUI = r"""
 import sys, time
-from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QEventLoop, QTimer
-app = QApplication(sys.argv[:1])
+from app.ui.app import create_app
+app = create_app(sys.argv[:1])
 from app.core.site import Site
 from app.core.engine import Engine
 from app.ui.post_list import PostListModel

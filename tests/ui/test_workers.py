@@ -61,3 +61,15 @@ def test_result_for_a_deleted_owner_is_dropped(qtbot):
     wait_all()
     qtbot.wait(50)
     assert got == []
+
+
+def test_background_threads_are_known_to_threading(qtbot):
+    """The engine forks only when threading sees a single thread: a job in Qt's pool
+    must count, or the list's pass forks the window's threaded process (and hangs)."""
+    import threading
+    known = []
+    run_in_background(lambda op: any(t.ident == threading.get_ident() for t in threading.enumerate()),
+                      known.append)
+    wait_all()
+    qtbot.waitUntil(lambda: bool(known), timeout=5000)
+    assert known == [True]
