@@ -87,11 +87,11 @@ def test_lines_matching_is_a_search_of_each_line(body):
             ln for ln in residue.body_lines(post) if hint.search(post.lines[ln - 1])]
 
 
-def test_citation_hint_literals_have_no_other_case():
+def test_hint_literals_have_no_other_case():
     """CITATION_HINT spells out `t` and `T` and opens its other branches with `[`, `:`
-    and `【`: no other character may match them ignoring case."""
+    and `【`; UTM_HINT opens with `_`: no other character may match them ignoring case."""
     import re
-    for lead in "t[:【":
+    for lead in "t[:【_":
         pattern = re.compile(re.escape(lead), re.IGNORECASE)
         assert {chr(c) for c in range(0x110000) if pattern.fullmatch(chr(c))} == {lead, lead.upper()}
 

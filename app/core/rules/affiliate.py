@@ -291,7 +291,7 @@ def _normalise(text: str) -> str:
 
 # Code-point ranges holding every character that NFKD changes (Unicode 14; a test
 # checks the running Python's tables against them). Coarse on purpose: the exact
-# set is computed from them once per process (`_decompositions`).
+# set is computed from them once per process (`_sources_of`).
 _DECOMPOSABLE_RANGES = (
     (0x00A0, 0x017F), (0x01A0, 0x0233), (0x02B0, 0x02E4), (0x0340, 0x0344), (0x0374, 0x0477), (0x04C1, 0x04F9),
     (0x0587, 0x0587), (0x0622, 0x0626), (0x0675, 0x0678), (0x06C0, 0x06D3), (0x0929, 0x0934), (0x0958, 0x095F),
@@ -308,26 +308,23 @@ _DECOMPOSABLE_RANGES = (
     (0x1EE00, 0x1EEBB), (0x1F100, 0x1F16C), (0x1F190, 0x1F190), (0x1F200, 0x1F251), (0x1FBF0, 0x1FBF9),
     (0x2F800, 0x2FA1D),
 )
-_DECOMPOSITIONS: list[tuple[str, str]] = []
+_SOURCES: dict[str, list[str]] = {}
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def _decompositions() -> list[tuple[str, str]]:
-    """(character, its NFKD) for each character that NFKD changes (fullwidth forms,
-    kana with voicing marks, compatibility ideographs…), found once per process."""
-    if not _DECOMPOSITIONS:
+def _sources_of(c: str) -> list[str]:
+    """Every character whose NFKD holds `c` (fullwidth forms, kana with voicing
+    marks, compatibility ideographs…), in code-point order. The index of every
+    character NFKD changes is built once per process."""
+    if not _SOURCES:
         for start, end in _DECOMPOSABLE_RANGES:
-            for c in range(start, end + 1):
-                nfkd = unicodedata.normalize("NFKD", chr(c))
-                if nfkd != chr(c):
-                    _DECOMPOSITIONS.append((chr(c), nfkd))
-    return _DECOMPOSITIONS
-
-
-@lru_cache(maxsize=None)
-def _sources_of(c: str) -> tuple[str, ...]:
-    """Every character whose NFKD holds `c`."""
-    return tuple(d for d, nfkd in _decompositions() if c in nfkd)
+            for code in range(start, end + 1):
+                d = chr(code)
+                nfkd = unicodedata.normalize("NFKD", d)
+                if nfkd != d:
+                    for part in dict.fromkeys(nfkd):
+                        _SOURCES.setdefault(part, []).append(d)
+    return _SOURCES.get(c, [])
 
 
 class CharClass:
