@@ -124,9 +124,11 @@ def _fast_yaml() -> YAML | None:
 #   string only costs the slow path;
 # - what the two parsers may count or read differently: tabs, lone CRs, the
 #   Unicode line breaks U+0085/U+2028/U+2029, a BOM, and every character ruamel's
-#   reader refuses (its error message is the round-trip loader's to give).
+#   reader refuses (its error message is the round-trip loader's to give);
+# - a `:` right after a quote or a closing bracket and right before a value:
+#   libyaml reads `["x":y]` as a one-pair mapping where ruamel's parser refuses it.
 _ROUND_TRIP_ONLY = re.compile(
-    r"(?:^|[\s\[\]{},:])[&*!]|<<|^%|[\t\r\x85\u2028\u2029\ufeff]|" + Reader.NON_PRINTABLE.pattern,
+    r"(?:^|[\s\[\]{},:])[&*!]|<<|^%|[\"'\]}]:(?!\s)|[\t\r\x85\u2028\u2029\ufeff]|" + Reader.NON_PRINTABLE.pattern,
     re.MULTILINE)
 
 # The Python types a fast value may hold. The round-trip loader gives subclasses

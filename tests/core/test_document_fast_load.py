@@ -109,34 +109,17 @@ def sq(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-SCALAR = st.one_of(
-    WORD, NUMBER, DATE, WORDS, NOISY,
-    WORD.map(dq), WORD.map(sq), DATE.map(dq), NUMBER.map(sq), NOISY.map(dq), NOISY.map(sq),
+CLEAN_SCALAR = st.one_of(  # what real front matter holds: mostly taken by the fast path
+    WORD, NUMBER, DATE, WORDS.filter(lambda w: w not in ("<<", "*", "&", "!")),
+    WORD.map(dq), WORD.map(sq), DATE.map(dq), NUMBER.map(sq),
     st.sampled_from(['"a\\tb\\u3042\\x41\\/"', '"\\N\\_\\L\\P"', '"line\n  two"', "'line\n\n  two'",
-                     "plain\n  more", "a # comment", "a #not", "a:b", "http://x.y/z?a=1#f", "!tag x",
-                     "&anc x", "*ali", "!!str 12", "!!int '7'", "!!binary aGk=", "!!set {a, b}",
-                     "? x", "@x", "`x", "%x", "|x", ">x", "x\t# tab", "[]", "{}"]),
+                     "plain\n  more", "a # comment", "a #not", "a:b", "http://x.y/z?a=1#f", "? x", "[]", "{}"]),
 )
-
-
-@st.composite
-def block_scalar(draw, indent: str) -> str:
-    head = draw(st.sampled_from(["|", ">", "|-", ">-", "|+", ">+", "|2", ">1-", "| # c"]))
-    lines = draw(st.lists(st.one_of(WORD, NOISY.filter(lambda s: "\n" not in s), st.just("")), min_size=1,
-                          max_size=4))
-    extra = draw(st.sampled_from(["", " ", "  "]))
-    return head + "".join("\n" + (indent + "  " + extra + ln if ln else "") for ln in lines)
-
-
-@st.composite
-def flow(draw, depth: int = 0) -> str:
-    items = draw(st.lists(SCALAR if depth > 1 else st.one_of(SCALAR, flow(depth + 1)), max_size=4))
-    if draw(st.booleans()):
-        return "[" + ", ".join(i.replace("\n", " ") for i in items) + draw(st.sampled_from(["]", ",]", " ]"]))
-    keys = draw(st.lists(WORD, max_size=len(items), unique=True))
-    return "{" + ", ".join(f"{k}: {v}".replace("\n", " ") for k, v in zip(keys, items)) + "}"
-
-
+SCALAR = st.one_of(  # anything: indicators, tabs, anchors and tags, which the fast path must refuse
+    CLEAN_SCALAR, WORDS, NOISY, NOISY.map(dq), NOISY.map(sq),
+    st.sampled_from(["!tag x", "&anc x", "*ali", "!!str 12", "!!int '7'", "!!binary aGk=", "!!set {a, b}",
+                     "@x", "`x", "%x", "|x", ">x", "x\t# tab"]),
+)
 KEY = st.one_of(
     st.sampled_from(["layout", "title", "date", "categories", "tags", "author", "excerpt", "reading_time",
                      "image", "permalink", "published", "series", "タイトル", "a b", "1", "true", "null",
@@ -146,43 +129,69 @@ KEY = st.one_of(
 )
 
 
-@st.composite
-def value(draw, indent: str = "", depth: int = 0) -> str:
-    """The text after `key:` (leading space included), at a key indented by `indent`."""
-    kind = draw(st.sampled_from(["scalar", "scalar", "scalar", "flow", "block", "list", "map", "empty"]))
-    if kind == "scalar":
-        return " " + draw(SCALAR).replace("\n", "\n" + indent)
-    if kind == "flow":
-        return " " + draw(flow())
-    if kind == "block":
-        return " " + draw(block_scalar(indent))
-    if kind == "empty":
-        return draw(st.sampled_from(["", " ", " # nothing"]))
-    child = indent + draw(st.sampled_from(["", "  ", "    "]) if kind == "list" else st.sampled_from(["  ", " "]))
-    lines = []
-    for i in range(draw(st.integers(1, 3))):
-        if kind == "list":
-            item = draw(SCALAR).replace("\n", "\n" + child + "  ") if depth > 0 else draw(
-                st.one_of(SCALAR.map(lambda s: s.replace("\n", "\n" + child + "  ")), flow()))
-            lines.append(f"{child}- {item}")
-        else:
-            sub = draw(value(child, depth + 1)) if depth < 1 else " " + draw(WORD)
-            lines.append(f"{child}{draw(KEY)}:{sub}")
-        if draw(st.integers(0, 5)) == 0:
-            lines.append(draw(st.sampled_from(["", "# comment", child + "# inner", "  "])))
-    return "\n" + "\n".join(lines)
+def grammar(scalar: st.SearchStrategy[str], colons: list[str]) -> st.SearchStrategy[str]:
+    """Front matter built from `scalar` values, with `colons` between a flow key and
+    its value (`":"` right after a quoted key is one of the refused cases)."""
+
+    @st.composite
+    def block_scalar(draw, indent: str) -> str:
+        head = draw(st.sampled_from(["|", ">", "|-", ">-", "|+", ">+", "|2", ">1-", "| # c"]))
+        lines = draw(st.lists(st.one_of(WORD, scalar.filter(lambda s: "\n" not in s), st.just("")),
+                              min_size=1, max_size=4))
+        extra = draw(st.sampled_from(["", " ", "  "]))
+        return head + "".join("\n" + (indent + "  " + extra + ln if ln else "") for ln in lines)
+
+    @st.composite
+    def flow(draw, depth: int = 0) -> str:
+        pair = st.builds("{}{}{}".format, st.one_of(KEY, flow(depth + 1)) if depth < 1 else KEY,
+                         st.sampled_from(colons), scalar)
+        items = draw(st.lists(st.one_of(scalar, pair) if depth > 1 else st.one_of(scalar, pair, flow(depth + 1)),
+                              max_size=4))
+        if draw(st.booleans()):
+            return "[" + ", ".join(i.replace("\n", " ") for i in items) + draw(st.sampled_from(["]", ",]", " ]"]))
+        keys = draw(st.lists(WORD, max_size=len(items), unique=True))
+        colon = draw(st.sampled_from(colons))
+        return "{" + ", ".join(f"{k}{colon}{v}".replace("\n", " ") for k, v in zip(keys, items)) + "}"
+
+    @st.composite
+    def value(draw, indent: str = "", depth: int = 0) -> str:
+        """The text after `key:` (leading space included), at a key indented by `indent`."""
+        kind = draw(st.sampled_from(["scalar", "scalar", "scalar", "flow", "block", "list", "map", "empty"]))
+        if kind == "scalar":
+            return " " + draw(scalar).replace("\n", "\n" + indent)
+        if kind == "flow":
+            return " " + draw(flow())
+        if kind == "block":
+            return " " + draw(block_scalar(indent))
+        if kind == "empty":
+            return draw(st.sampled_from(["", " ", " # nothing"]))
+        child = indent + draw(st.sampled_from(["", "  ", "    "] if kind == "list" else ["  ", " "]))
+        lines = []
+        for _ in range(draw(st.integers(1, 3))):
+            if kind == "list":
+                item = draw(st.one_of(scalar.map(lambda s: s.replace("\n", "\n" + child + "  ")), flow()))
+                lines.append(f"{child}- {item}")
+            else:
+                sub = draw(value(child, depth + 1)) if depth < 1 else " " + draw(WORD)
+                lines.append(f"{child}{draw(KEY)}:{sub}")
+            if draw(st.integers(0, 5)) == 0:
+                lines.append(draw(st.sampled_from(["", "# comment", child + "# inner", "  "])))
+        return "\n" + "\n".join(lines)
+
+    @st.composite
+    def front_matter(draw) -> str:
+        lines = []
+        for key in draw(st.lists(KEY, min_size=1, max_size=6, unique=True)):
+            lines.append(f"{key}:{draw(value())}")
+            if draw(st.integers(0, 4)) == 0:
+                lines.append(draw(st.sampled_from(["", "# comment", "   ", "  # indented"])))
+        return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n# end", "\n\n"]))
+
+    return front_matter()
 
 
-@st.composite
-def front_matter_yaml(draw) -> str:
-    if draw(st.integers(0, 9)) == 0:  # noise: mostly errors, which must go to the round-trip loader
-        return draw(st.text(alphabet=st.sampled_from(list("ab: -[]{}#'\"&*!|>\n\t漢")), max_size=40))
-    lines = []
-    for _ in range(draw(st.integers(1, 6))):
-        lines.append(f"{draw(KEY)}:{draw(value())}")
-        if draw(st.integers(0, 4)) == 0:
-            lines.append(draw(st.sampled_from(["", "# comment", "   ", "  # indented"])))
-    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n# end", "\n\n"]))
+NOISE = st.text(alphabet=st.sampled_from(list("ab: -[]{}#'\"&*!|>\n\t漢")), max_size=40)  # mostly errors
+FRONT_MATTER_YAML = st.one_of(grammar(CLEAN_SCALAR, [": ", " : "]), grammar(SCALAR, [": ", ":", " : "]), NOISE)
 
 
 PLAIN_EXAMPLES = [  # each must take the fast path (tests that the path is not dead)
@@ -216,13 +225,15 @@ def test_plain_front_matter_takes_the_fast_path_and_reads_the_same(yaml_text):
     "a: [unclosed\n",
     "# only a comment\n",
     "1: one\n",  # a non-string key
+    'a: ["x":y]\n',  # libyaml reads a one-pair mapping, ruamel's parser refuses it
+    "a: [[b]:c]\n",
 ])
 def test_what_the_fast_path_leaves_to_the_round_trip_loader(yaml_text):
     assert _fast_load(yaml_text) is None
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(front_matter_yaml())
+@given(FRONT_MATTER_YAML)
 @example("a: [x, y]\nb: {c: [1, 2]}\n")
 @example("k: \"a\\\n  b\"\n")
 @example("k: 2026-03-04 09:12:30 -05:30\n")
@@ -283,7 +294,7 @@ def test_every_fixture_post_reads_the_same():
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(front_matter_yaml(), st.sampled_from(["\n", "\r\n"]), st.sampled_from(["---", "..."]))
+@given(FRONT_MATTER_YAML, st.sampled_from(["\n", "\r\n"]), st.sampled_from(["---", "..."]))
 def test_documents_agree_on_generated_front_matter(yaml_text, newline, close):
     source = f"---\n{yaml_text}\n{close}\n本文です。\n".replace("\n", newline)
     event("fast" if assert_documents_agree(source) else "round trip")
