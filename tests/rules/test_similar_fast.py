@@ -1,0 +1,114 @@
+"""PD204's fast signature paths give exactly the plain definitions' answers
+(app/core/rules/similar.py).
+
+The plain definitions are written out here as the module had them: one CRC-32 per
+shingle `str`, a loop over every hash for the sketch, a filter for the sample, and
+`collapse` with its spaces removed. Signatures are cached across runs and compared between posts,
+so a fast path must not change a single value.
+"""
+from __future__ import annotations
+
+import random
+import re
+import sys
+import zlib
+from itertools import accumulate
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from app.core.parse import collapse
+from app.core.rules import similar
+
+# Japanese prose with what a real post mixes in: ASCII, Latin-1 (two bytes), emoji
+# (four), full-width forms, combining marks (a dakuten, an acute accent), half-width
+# kana (NFKC changes them), Hangul jamo (NFKC composes them), whitespace.
+ALPHABET = list("生成AIの導入は目的を絞り、小さく始めます。ｶﾞｷﾞ１２３abc XYZ éü€😀🚀") + [
+    "\u3099", "\u0301", "\u1100", "\u1161", "\u11a8", "\u3000", "\n", "\t", "\u00a0", "\u2028"]
+texts = st.text(alphabet=st.sampled_from(ALPHABET), max_size=300) | st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+def plain_shingle_hashes(text: str, size: int) -> set[int]:
+    if not text:
+        return set()
+    if len(text) <= size:
+        return {zlib.crc32(text.encode("utf-8"))}
+    return {zlib.crc32(text[i:i + size].encode("utf-8")) for i in range(len(text) - size + 1)}
+
+
+def plain_sketch(hashes, bins: int) -> list[int]:
+    out = [similar.EMPTY] * bins
+    for h in hashes:
+        k, v = h % bins, h // bins
+        if out[k] == similar.EMPTY or v < out[k]:
+            out[k] = v
+    return out
+
+
+def plain_sample(hashes) -> list[int]:
+    return sorted(h for h in hashes if h >> similar.SAMPLE_SHIFT == 0)
+
+
+@given(texts)
+@example("")
+@example("生成AI")
+@example("😀é生成a")
+def test_utf8_offsets_are_where_each_character_starts(text):
+    assert similar.utf8_offsets(text) == [0, *accumulate(len(ch.encode("utf-8")) for ch in text)]
+
+
+@given(texts, st.integers(1, 6))
+def test_shingle_hashes_equal_one_crc_per_shingle(text, size):
+    assert similar.shingle_hashes(text, size) == plain_shingle_hashes(text, size)
+
+
+@given(texts)
+@example(" 生成\u3000AI\n\tの\u00a0導入 ")
+@example("ｶﾞ\u3099")
+def test_compact_is_collapse_without_its_spaces(text):
+    assert similar.compact(text) == re.sub(r"\s+", "", collapse(text))
+
+
+def test_compact_removes_exactly_what_collapse_treats_as_whitespace():
+    """`compact` is `collapse` with its single spaces removed: every character that
+    `\\s` matches, no other."""
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert re.findall(r"\s", every) == [ch for ch in every if ch.isspace()]
+    assert similar.compact(" 生成\u3000AI\n\tの\u00a0導入 ") == collapse("生成AIの導入")
+
+
+@settings(max_examples=200)
+@given(st.sets(st.integers(0, 2**32 - 1), min_size=similar.MIN_SHINGLES, max_size=3000))
+def test_body_sketch_and_sample_equal_the_plain_ones(hashes):
+    assert similar.body_sketch_and_sample(hashes) == (plain_sketch(hashes, similar.BODY_BINS), plain_sample(hashes))
+    assert similar.sketch(hashes, similar.BODY_BINS) == plain_sketch(hashes, similar.BODY_BINS)
+
+
+def test_a_bin_empty_below_the_limit_is_filled_from_every_hash():
+    """One bin's only hash is near the top of the range: the cut to the smallest
+    hashes misses it, and the sketch is redone from every hash."""
+    rng = random.Random(4)
+    bins = similar.BODY_BINS
+    hashes = {rng.randrange(1 << 24) * bins + k for k in range(bins) if k != 5 for _ in range(40)}
+    hashes.add((2**32 - 1) // bins * bins - bins + 5)
+    got_bins, got_sample = similar.body_sketch_and_sample(hashes)
+    assert got_bins == plain_sketch(hashes, bins) and similar.EMPTY not in got_bins
+    assert got_sample == plain_sample(hashes)
+
+
+def test_short_bodies_keep_empty_bins():
+    hashes = set(range(7, 7 + 96 * 60, 96))  # every hash in bin 7
+    bins, _ = similar.body_sketch_and_sample(hashes)
+    assert bins == plain_sketch(hashes, similar.BODY_BINS) and bins.count(similar.EMPTY) == similar.BODY_BINS - 1
+
+
+@settings(max_examples=100)
+@given(texts, st.text(alphabet=st.sampled_from(ALPHABET), min_size=60, max_size=2000))
+def test_signature_equals_the_plain_definition(title, body):
+    sig = similar.signature_of(title, body)
+    hashes = plain_shingle_hashes(body, similar.SHINGLE)
+    comparable = len(hashes) >= similar.MIN_SHINGLES
+    assert sig["body_bins"] == (plain_sketch(hashes, similar.BODY_BINS) if comparable else [])
+    assert sig["sample"] == (plain_sample(hashes) if comparable else [])
+    assert sig["title_bins"] == similar.minhash(plain_shingle_hashes(similar.compact(title), similar.TITLE_SHINGLE))
