@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from math import floor
 from typing import Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -105,6 +105,26 @@ def inline_text(children: Iterable[Token] | None) -> str:
     return "".join(out)
 
 
+def _non_space_count(text: str) -> int:
+    """Characters of `text` that are not whitespace (str.split() splits on exactly
+    the str.isspace() characters)."""
+    return len("".join(text.split()))
+
+
+def _code_spans(block: "Block") -> Iterator[Token]:
+    """The inline code tokens of a block's text.
+
+    A block's text is its inline tokens' text joined by newlines, code spans
+    included; the readable text is the same without the code spans. Whitespace does
+    not count, so the readable count is the text's minus the code spans'. A code
+    span can only come from a backtick in an inline token's content (the text the
+    span parser read), so blocks without one are not walked token by token.
+    """
+    for t in block.tokens:
+        if t.type == "inline" and "`" in t.content:
+            yield from (c for c in t.children or () if c.type == "code_inline")
+
+
 def split_number(text: str) -> tuple[tuple[int, ...] | None, str]:
     m = HEADING_NUMBER.match(text)
     if not m:
@@ -122,10 +142,47 @@ def mask_code_and_urls(line: str, fill: str = " ", urls: bool = True) -> str:
     column-based checks see only prose. `fill` is the blanking character (a rule that
     must tell a real space from a blanked one passes another); `urls=False` blanks
     code spans only (for rules that read the URLs themselves)."""
+    if "`" not in line and not (urls and _may_hold_url(line)):
+        return line  # neither pattern can match: nothing to blank
+
     def blank(m: re.Match) -> str:
         return fill * len(m.group(0))
-    masked = _INLINE_CODE.sub(blank, line)
-    return _URL.sub(blank, masked) if urls else masked
+    masked = _INLINE_CODE.sub(blank, line) if "`" in line else line
+    return _URL.sub(blank, masked) if urls and _may_hold_url(masked) else masked
+
+
+def _may_hold_url(line: str) -> bool:
+    """Whether `_URL` can match in `line`: each of its forms contains `](` or `http`
+    (most prose lines hold neither, and these two searches cost less than the regex)."""
+    return "](" in line or "http" in line
+
+
+@lru_cache(maxsize=16)
+def _any_of(texts: tuple[str, ...]) -> re.Pattern:
+    """A pattern found wherever one of `texts` occurs (an empty text occurs anywhere;
+    no texts, nowhere)."""
+    return re.compile("|".join(map(re.escape, texts)) if texts else "(?!)")
+
+
+def _close_index(toks: list[Token], i: int) -> int:
+    """One past the token that closes the top-level block opened at toks[i] (or the
+    end): the first level-0 token of the closing type that balances the opening ones
+    of its type. Only level-0 tokens can open or close it, so the others are passed
+    over on one integer test."""
+    opening = toks[i].type
+    closing = opening.replace("_open", "_close")
+    depth = 0
+    for j in range(i, len(toks)):
+        tok = toks[j]
+        if tok.level:
+            continue
+        if tok.type == opening:
+            depth += 1
+        elif tok.type == closing:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return len(toks) + 1
 
 
 class ParsedPost:
@@ -163,17 +220,7 @@ class ParsedPost:
                 j = i + 1
                 kind = _LEAVES[t.type]
             elif t.type in _OPENERS:
-                close = t.type.replace("_open", "_close")
-                depth, j = 0, i
-                while j < len(toks):
-                    if toks[j].type == t.type and toks[j].level == 0:
-                        depth += 1
-                    elif toks[j].type == close and toks[j].level == 0:
-                        depth -= 1
-                        if depth == 0:
-                            break
-                    j += 1
-                j += 1
+                j = _close_index(toks, i)
                 kind = _OPENERS[t.type]
             else:
                 i += 1
@@ -243,7 +290,13 @@ class ParsedPost:
         return bool(link.host) and self.config.program_for_host(link.host) is not None
 
     def is_disclosure_text(self, text: str) -> bool:
-        return any(p in text for p in self.config["affiliate"]["disclosure_patterns"])
+        return self._disclosure_pattern.search(text) is not None
+
+    @cached_property
+    def _disclosure_pattern(self) -> re.Pattern:
+        """Any of `affiliate.disclosure_patterns` as plain text: one search for what
+        `any(p in text for p in patterns)` asks, on every paragraph of the post."""
+        return _any_of(tuple(self.config["affiliate"]["disclosure_patterns"]))
 
     def is_disclosure_block(self, b: Block) -> bool:
         """A short paragraph that is an affiliate disclosure, wherever it stands (one
@@ -265,7 +318,7 @@ class ParsedPost:
         # heading of its level or higher, or a `---` rule.
         for h in heads:
             kind = None
-            if collapse(h.title) == related or collapse(h.text) == related:
+            if collapse(h.title) == related or h.text != h.title and collapse(h.text) == related:
                 kind = "related"
             elif self._is_books_heading(h):
                 kind = "books"
@@ -321,14 +374,20 @@ class ParsedPost:
         if "書籍" in h.title or "おすすめ" in h.title and "本" in h.title:
             return True
         end = self._section_end(h.block, stop_at_rule=True)
-        sub = [l for l in self.links if h.block < l.block < end and l.in_heading and self.is_affiliate(l)]
-        return bool(sub)
+        return any(h.block < k < end for k in self._affiliate_heading_blocks)
+
+    @cached_property
+    def _affiliate_heading_blocks(self) -> list[int]:
+        """The blocks of the headings that hold an affiliate link (a book's title),
+        one entry per such link, in order: the books zone reads them for every
+        heading, and whether a link is an affiliate one does not change."""
+        return [l.block for l in self.links if l.in_heading and self.is_affiliate(l)]
 
     def _zone_end(self, h: Heading, kind: str) -> int:
         """One past the last block of a related-posts or books zone: it ends at a
         `---` rule or at a heading, except, for books, the H3 book headings (a lone
         affiliate link) inside it. Article sections stranded after it stay out."""
-        book_heads = {l.block for l in self.links if l.in_heading and self.is_affiliate(l)}
+        book_heads = set(self._affiliate_heading_blocks)
         for k in range(h.block + 1, len(self.blocks)):
             b = self.blocks[k]
             if b.kind == "hr":
@@ -387,9 +446,8 @@ class ParsedPost:
         for b in self.article_blocks:
             if b.kind in ("code", "html", "hr"):
                 continue
-            text = "".join(inline_text([c for c in t.children or [] if c.type != "code_inline"])
-                           for t in b.tokens if t.type == "inline")
-            total += len("".join(text.split()))  # str.split() splits on exactly the str.isspace() characters
+            total += _non_space_count(b.text) - sum(
+                _non_space_count(c.content) for c in _code_spans(b))
         return total
 
     @property
