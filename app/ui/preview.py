@@ -308,6 +308,8 @@ class PreviewView(QWebEngineView):
         self.rendered.emit()
 
     def _run(self, js: str, callback=None) -> None:
+        if self._page.lifecycleState() == QWebEnginePage.LifecycleState.Discarded:
+            return  # the window closed while a load or scroll was on its way: nothing to run it in
         if callback is None:
             self._page.runJavaScript(js, QWebEngineScript.ScriptWorldId.ApplicationWorld)
         else:
