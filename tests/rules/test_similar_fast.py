@@ -17,6 +17,7 @@ from itertools import accumulate
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from app.core.config import Config
 from app.core.parse import collapse
 from app.core.rules import similar
 
@@ -112,3 +113,63 @@ def test_signature_equals_the_plain_definition(title, body):
     assert sig["body_bins"] == (plain_sketch(hashes, similar.BODY_BINS) if comparable else [])
     assert sig["sample"] == (plain_sample(hashes) if comparable else [])
     assert sig["title_bins"] == similar.minhash(plain_shingle_hashes(similar.compact(title), similar.TITLE_SHINGLE))
+
+
+# -- the index ----------------------------------------------------------------------------
+def plain_bands(bins: list[int], rows: int):
+    for start in range(0, len(bins) - rows + 1, rows):
+        band = tuple(bins[start:start + rows])
+        if similar.EMPTY not in band:
+            yield start // rows, band
+
+
+sketches = st.lists(st.integers(-1, 5), max_size=40)  # -1 is EMPTY; few values, so bands repeat
+
+
+@given(sketches, st.integers(1, 5), st.integers(0, 40))
+def test_bands_are_the_plain_bands_numbered_from_first(bins, rows, first):
+    assert similar.bands(bins, rows, first) == [(first + n, *band) for n, band in plain_bands(bins, rows)]
+
+
+def fake_sig(body_bins: list[int], title_bins: list[int], sample: list[int] = (), title: str = "") -> dict:
+    return {"v": similar.SIGNATURE_VERSION, "title": title, "line": 1, "title_norm": title,
+            "body_bins": body_bins, "title_bins": title_bins, "sample": sorted(set(sample))}
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.lists(st.integers(-1, 2), min_size=96, max_size=96),
+                          st.lists(st.integers(0, 2), min_size=64, max_size=64)), min_size=1, max_size=40))
+def test_candidates_are_the_posts_sharing_a_band_in_a_small_bucket(sketched):
+    """Every post sharing a body band with the query, or a title band, where the
+    bucket (posts with that band at that place) holds at most MAX_BUCKET posts."""
+    index = similar.SimilarityIndex(Config())
+    sigs = {f"p{i}.md": fake_sig(b, t) for i, (b, t) in enumerate(sketched)}
+    for rel, sig in sigs.items():
+        index.add(rel, sig)
+
+    def keys(sig):
+        return ({("b", n, band) for n, band in plain_bands(sig["body_bins"], similar.BODY_ROWS)}
+                | {("t", n, band) for n, band in plain_bands(sig["title_bins"], similar.TITLE_ROWS)})
+
+    members = {}
+    for rel, sig in sigs.items():
+        for key in keys(sig):
+            members.setdefault(key, set()).add(rel)
+    for rel, sig in sigs.items():
+        expected = set().union(*(members[k] for k in keys(sig) if len(members[k]) <= similar.MAX_BUCKET)) - {rel}
+        assert index.candidates(rel, sig) == expected
+
+
+def test_a_post_outside_the_index_finds_the_one_post_sharing_its_band():
+    """The editor's query: a bucket holding only one other post still proposes it."""
+    index = similar.SimilarityIndex(Config())
+    sample = list(range(100))
+    index.add("a.md", fake_sig([1] * 96, [2] * 64, sample, "題"))
+    assert index.candidates("edited.md", fake_sig([1] * 96, [3] * 64, sample)) == {"a.md"}
+    [(rel, _, body, _)] = index.matches("edited.md", fake_sig([1] * 96, [3] * 64, sample))
+    assert rel == "a.md" and body == 100
+
+
+@given(st.lists(st.integers(0, 60), unique=True), st.lists(st.integers(0, 60), unique=True))
+def test_dice_with_the_set_given_equals_dice(a, b):
+    assert similar.dice(a, b, set(a)) == similar.dice(a, b)

@@ -41,6 +41,7 @@ import re
 import unicodedata
 import zlib
 from collections import defaultdict
+from itertools import count
 from typing import Iterable, Iterator
 
 from rapidfuzz import fuzz
@@ -188,19 +189,32 @@ def signature(post: ParsedPost) -> dict:
 
 
 # -- index -----------------------------------------------------------------------------
-def bands(bins: list[int], rows: int) -> Iterator[tuple[int, tuple[int, ...]]]:
-    """(band number, band values) for every band of the sketch without an empty bin."""
-    for start in range(0, len(bins) - rows + 1, rows):
-        band = tuple(bins[start:start + rows])
-        if EMPTY not in band:
-            yield start // rows, band
+def bands(bins: list[int], rows: int, first: int = 0) -> list[tuple[int, ...]]:
+    """(band number counted from `first`, its `rows` values) for every band of the
+    sketch without an empty bin (a last band shorter than `rows` is left out): the
+    keys of the LSH buckets.
+
+    One flat tuple per band, made by `zip` in C. Bins are almost never empty in a
+    body and never in a title, so one scan of the whole sketch usually spares testing
+    each band (a band number is never EMPTY, so testing the whole key is the same)."""
+    keys = zip(count(first), *[iter(bins)] * rows)
+    if EMPTY not in bins:
+        return list(keys)
+    return [key for key in keys if EMPTY not in key]
 
 
-def dice(a: list[int], b: list[int]) -> float:
-    """Dice coefficient of two shingle samples, 0-100."""
+def bucket_keys(sig: dict) -> list[tuple[int, ...]]:
+    """The LSH buckets a signature falls in: its body bands, then its title bands
+    numbered after them."""
+    return bands(sig["body_bins"], BODY_ROWS) + bands(sig["title_bins"], TITLE_ROWS, BODY_BINS // BODY_ROWS)
+
+
+def dice(a: list[int], b: list[int], a_set: set[int] | None = None) -> float:
+    """Dice coefficient of two shingle samples, 0-100. `a_set` is `a` as a set, for a
+    caller comparing one sample with many (built once instead of once a pair)."""
     if not a or not b:
         return 0.0
-    return 200.0 * len(set(a).intersection(b)) / (len(a) + len(b))
+    return 200.0 * len((set(a) if a_set is None else a_set).intersection(b)) / (len(a) + len(b))
 
 
 class SimilarityIndex:
@@ -222,34 +236,25 @@ class SimilarityIndex:
         if not isinstance(sig, dict) or sig.get("v") != SIGNATURE_VERSION or rel in self.signatures:
             return
         self.signatures[rel] = sig
-        for key in self._keys(sig):
+        for key in bucket_keys(sig):
             self.buckets[key].append(rel)
-
-    @staticmethod
-    def _keys(sig: dict) -> Iterator[tuple]:
-        for n, band in bands(sig["body_bins"], BODY_ROWS):
-            yield ("b", n, band)
-        for n, band in bands(sig["title_bins"], TITLE_ROWS):
-            yield ("t", n, band)
 
     def candidates(self, rel: str, sig: dict) -> set[str]:
         """Posts sharing at least one bucket with `sig` (not an oversized one), itself excluded."""
-        out: set[str] = set()
-        for key in self._keys(sig):
-            members = self.buckets.get(key, ())
-            if len(members) <= MAX_BUCKET:
-                out.update(members)
+        shared = [m for m in map(self.buckets.get, bucket_keys(sig)) if m and len(m) <= MAX_BUCKET]
+        out: set[str] = set().union(*shared)
         out.discard(rel)
         return out
 
-    def scores(self, a: str, sig_a: dict, b: str) -> tuple[float, float]:
-        """(body, title) similarity of two posts, each pair measured once."""
+    def scores(self, a: str, sig_a: dict, b: str, sample_a: set[int] | None = None) -> tuple[float, float]:
+        """(body, title) similarity of two posts, each pair measured once (`sample_a`:
+        `sig_a`'s sample as a set, when the caller has it)."""
         key = (a, b) if a < b else (b, a)
         if key not in self._scores:
             self.comparisons += 1
             sig_b = self.signatures[b]
             title = fuzz.ratio(sig_a["title_norm"], sig_b["title_norm"]) if sig_a["title_norm"] and sig_b["title_norm"] else 0.0
-            self._scores[key] = (dice(sig_a["sample"], sig_b["sample"]), title)
+            self._scores[key] = (dice(sig_a["sample"], sig_b["sample"], sample_a), title)
         return self._scores[key]
 
     def matches(self, rel: str, sig: dict) -> list[tuple[str, str, float, float]]:
@@ -258,8 +263,10 @@ class SimilarityIndex:
         if not isinstance(sig, dict) or sig.get("v") != SIGNATURE_VERSION:
             return []
         out = []
-        for other in self.candidates(rel, sig):
-            body, title = self.scores(rel, sig, other)
+        others = self.candidates(rel, sig)
+        sample = set(sig["sample"]) if others else None
+        for other in others:
+            body, title = self.scores(rel, sig, other, sample)
             if max(body, title) >= self.threshold:
                 out.append((other, self.signatures[other]["title"], body, title))
         return sorted(out, key=lambda m: (-max(m[2], m[3]), m[0]))
