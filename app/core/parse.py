@@ -43,8 +43,10 @@ class Link:
     image: bool = False
     in_heading: bool = False
 
-    @property
+    @cached_property
     def host(self) -> str:
+        """The URL's host, lower case (read by several rules per link; links are not
+        changed once parsed)."""
         return (urlsplit(self.url).hostname or "").lower()
 
     @property
@@ -162,6 +164,13 @@ def _any_of(texts: tuple[str, ...]) -> re.Pattern:
     """A pattern found wherever one of `texts` occurs (an empty text occurs anywhere;
     no texts, nowhere)."""
     return re.compile("|".join(map(re.escape, texts)) if texts else "(?!)")
+
+
+def _may_name(url: str, key: str) -> bool:
+    """Whether `parse_qs` of the URL's query can hold `key`: the name is written
+    out, or percent-encoded (parse_qs decodes `%xx` in names; `+` only gives spaces)."""
+    query = urlsplit(url).query
+    return key in query or "%" in query
 
 
 def _close_index(toks: list[Token], i: int) -> int:
@@ -284,10 +293,22 @@ class ParsedPost:
         nxt = link.line  # the attribute list may sit on the line after the link
         if nxt < len(self.lines) and re.match(r"^\s*\{:\s*[^}]*\." + re.escape(marker) + r"\b", self.lines[nxt]):
             return True
-        return "cta" in link.query.get("utm_medium", [])
+        return _may_name(link.url, "utm_medium") and "cta" in link.query.get("utm_medium", [])
 
     def is_affiliate(self, link: Link) -> bool:
-        return bool(link.host) and self.config.program_for_host(link.host) is not None
+        return bool(link.host) and self._program_for_host(link.host) is not None
+
+    def _program_for_host(self, host: str):
+        """`config.program_for_host`, remembered per host: a post links to a few
+        hosts many times, and the answer depends only on the host and the config."""
+        known = self._programs_by_host
+        if host not in known:
+            known[host] = self.config.program_for_host(host)
+        return known[host]
+
+    @cached_property
+    def _programs_by_host(self) -> dict:
+        return {}
 
     def is_disclosure_text(self, text: str) -> bool:
         return self._disclosure_pattern.search(text) is not None

@@ -8,12 +8,13 @@ tables, footers with books and related posts.
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.core.document import Document
-from app.core.parse import (_INLINE_CODE, _LEAVES, _OPENERS, _URL, ParsedPost, _any_of, inline_text,
+from app.core.parse import (_INLINE_CODE, _LEAVES, _OPENERS, _URL, ParsedPost, _any_of, _may_name, inline_text,
                             mask_code_and_urls)
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -130,3 +131,35 @@ def test_disclosure_text_reads_the_configured_patterns():
     patterns = post.config["affiliate"]["disclosure_patterns"]
     assert patterns and all(post.is_disclosure_text(f"前{p}後") for p in patterns)
     assert not post.is_disclosure_text("本文だけの段落")
+
+
+QUERY_PIECES = ["utm_medium", "utm%5Fmedium", "utm_Medium", "=", "cta", "c%74a", "&", ";", "+", "%", "x", "?", "#"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(QUERY_PIECES), max_size=8).map("".join))
+def test_query_key_check_never_misses_a_key_parse_qs_finds(query):
+    url = "/contact/?" + query
+    if "utm_medium" in parse_qs(urlsplit(url).query, keep_blank_values=True):
+        assert _may_name(url, "utm_medium")
+
+
+HOSTS = ["www.amazon.co.jp", "amzn.to", "AMZN.ASIA", "px.a8.net", "example.com", "x.amazon.co.jp", "amazon.co.jp.",
+         "", "af.moshimo.com", "sub.example.com"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(HOSTS), min_size=1, max_size=6), st.lists(st.sampled_from(QUERY_PIECES), max_size=5))
+def test_link_checks_match_the_config_and_query_lookups(hosts, query):
+    lines = [f"[本{n}](https://{h}/p?{''.join(query)})" if h else f"[本{n}](/p?{''.join(query)})"
+             for n, h in enumerate(hosts)]
+    post = post_of("\n\n".join(lines).split("\n"))
+    assert post.links
+    for link in post.links:
+        expected = bool(link.host) and post.config.program_for_host(link.host) is not None
+        assert post.is_affiliate(link) == post.is_affiliate(link) == expected
+        assert link.host == (urlsplit(link.url).hostname or "").lower()
+        marker = post.config["cta"]["marker_class"]
+        plain_cta = marker in str(post.blocks[link.block].attrs.get("class", "")).split() or \
+            "cta" in link.query.get("utm_medium", [])
+        assert post.is_cta_link(link) == plain_cta
