@@ -372,13 +372,24 @@ def _mp_context():
     """fork where it is safe (no other threads: the command line), else forkserver
     (a window's check thread must not fork a threaded process); spawn off Linux."""
     methods = multiprocessing.get_all_start_methods()
-    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+    if sys.platform.startswith("linux") and "fork" in methods and _single_threaded():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["app.core.engine"])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _single_threaded() -> bool:
+    """True when this process runs one thread only, counted by the kernel: threads
+    Python did not start (Qt's, a thread pool's in a C library) do not show in
+    `threading.active_count()`, and forking a process while one of them holds a lock
+    leaves the child stuck on it."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
 
 
 def _init_worker(site: Site | None, config: Config, rule_codes: list[str]) -> None:

@@ -87,3 +87,28 @@ def test_a_check_started_from_a_thread_uses_forkserver_and_matches(generated):
     if sys.platform.startswith("linux"):
         assert out["method"] == "forkserver"
     assert out["results"] == table(Engine(Site(generated)).check_site(jobs=1))
+
+
+def test_a_thread_python_did_not_start_still_rules_out_fork():
+    """A C library's own thread (Qt's, here one started through the C API) is invisible
+    to `threading.active_count()`; the engine counts the kernel's threads instead, so
+    it never forks a process in which such a thread might hold a lock."""
+    import _thread
+    import threading
+
+    from app.core.engine import _mp_context
+    linux = sys.platform.startswith("linux")
+    assert (_mp_context().get_start_method() == "fork") == linux  # one thread: fork on Linux only
+    release, started = threading.Event(), threading.Event()
+
+    def foreign():  # _thread.start_new_thread: no threading.Thread object
+        started.set()
+        release.wait()
+    before = threading.active_count()
+    _thread.start_new_thread(foreign, ())
+    started.wait()
+    try:
+        assert threading.active_count() == before
+        assert _mp_context().get_start_method() != "fork"
+    finally:
+        release.set()
