@@ -48,7 +48,9 @@ def test_may_mention_passes_every_mention(text, pats):
 @given(texts)
 def test_disclosure_blocks_match_the_plain_classification(text):
     """Every block's verdict equals the one computed without the pre-check."""
-    post = parse(Document("---\ntitle: t\n---\n\n*※ " + text + "*\n\n" + text + "\n\n<small>" + text + "</small>\n"))
+    post = parse(Document("---\ntitle: t\n---\n\n*※ " + text + "*\n\n" + text + "\n\n<small>" + text + "</small>\n\n"
+                          "<div>\n<p>" + text + "</p>\n</div>\n"))
+    assert any(b.kind == "html" for b in post.blocks)
     for block in post.blocks:
         assert affiliate.is_disclosure_block(post, block) == _plain_is_disclosure_block(post, block)
 
