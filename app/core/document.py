@@ -167,7 +167,7 @@ def _fast_load(yaml_text: str) -> _FastLoad | None:
     """The front matter read by the C safe loader, or None to use the round-trip one.
 
     None whenever the text is outside the plain subset (`_ROUND_TRIP_ONLY`), the
-    fast load fails (the round-trip loader then gives the error, as before), the
+    fast load fails in any way (the round-trip loader then gives the error, as before), the
     front matter is not a mapping, or a value is not plain (`_is_plain`).
     tests/core/test_document_fast_load.py proves on generated front matter and every
     fixture post that a non-None answer equals the round-trip load's values and lines.
@@ -182,7 +182,9 @@ def _fast_load(yaml_text: str) -> _FastLoad | None:
         if not isinstance(node, MappingNode):
             return None
         values = y.constructor.construct_document(node)
-    except YAMLError:
+    except Exception:  # noqa: BLE001 - any failure here only means "ask the round-trip loader"
+        # A YAML error, or a constructor's TypeError on a mapping used as a key:
+        # the round-trip loader then fails (or answers) in its own way.
         return None
     if not _is_plain(values):
         return None

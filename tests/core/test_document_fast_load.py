@@ -227,6 +227,7 @@ def test_plain_front_matter_takes_the_fast_path_and_reads_the_same(yaml_text):
     "1: one\n",  # a non-string key
     'a: ["x":y]\n',  # libyaml reads a one-pair mapping, ruamel's parser refuses it
     "a: [[b]:c]\n",
+    "a: [[b: 0]: 0]\n",  # a mapping as a key: the constructors raise TypeError
 ])
 def test_what_the_fast_path_leaves_to_the_round_trip_loader(yaml_text):
     assert _fast_load(yaml_text) is None
