@@ -17,6 +17,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import Iterable, Iterator
 
 from markdown_it.token import Token
@@ -55,12 +56,9 @@ class BodyText:
 
 
 def body_text(post: ParsedPost) -> BodyText:
+    """The body as one string (built once per post, `_cached`) for the hint scans."""
     lines = post.lines[post.body_line - 1:]
-    starts, at = [], 0
-    for line in lines:
-        starts.append(at)
-        at += len(line) + 1
-    return BodyText("\n".join(lines), starts)
+    return BodyText("\n".join(lines), list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0)))
 
 
 def lines_matching(ctx: Context, hint: re.Pattern) -> list[int]:
