@@ -25,17 +25,34 @@ from .textdiff import doc_for_text
 
 _engine: Engine | None = None  # in the worker process
 _index = None
+_base: tuple[tuple, Document] | None = None  # the last post as read from disk, in a worker
 _UNSET = object()
+# The window's worker processes (checks, preview, the list's rows) import these when
+# the fork server starts, so a new worker starts with them already loaded.
+PRELOAD = ["app.ui.check_process", "app.ui.render_process", "app.ui.post_rows"]
 
 
 def process_context():
     """forkserver where there is one (the window's process has threads: never fork
-    it), else spawn; the server starts with the checking modules imported."""
+    it), else spawn; the server starts with the checking and rendering modules
+    imported."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["app.ui.check_process"])
+        ctx.set_forkserver_preload(PRELOAD)
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def base_document(source: str, bom: bool, path) -> Document:
+    """What Document.from_bytes built in the window for the open post (a worker
+    side call). The last one is kept: every keystroke sends the same post as read
+    from disk, and a Document is never changed in place (edits make new ones), so
+    the kept one equals a new one built from the same source, BOM flag and path."""
+    global _base
+    key = (source, bom, path)
+    if _base is None or _base[0] != key:
+        _base = (key, Document(source, bom=bom, path=path))
+    return _base[1]
 
 
 def _start(site, config, rule_codes: list[str]) -> None:
@@ -51,40 +68,71 @@ def _use_index(index) -> None:
 
 
 def _check(source: str, bom: bool, path, text: str, info):
-    base = Document(source, bom=bom, path=path)  # what Document.from_bytes built in the window
-    return _engine.check_document(doc_for_text(base, text), info, index=_index)
+    return _engine.check_document(doc_for_text(base_document(source, bom, path), text), info, index=_index)
 
 
-class CheckProcess:
+def _ready() -> None:
+    """Nothing: submitted at start so the process starts now, not at first use."""
+
+
+class WorkerProcess:
+    """One worker process (a ProcessPoolExecutor of one) started with
+    `initializer(*initargs)`; a process that died (killed, out of memory) is replaced
+    at the next submit."""
+
+    def __init__(self, initializer, initargs: tuple):
+        self._init = (initializer, initargs)
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        initializer, initargs = self._init
+        pool = ProcessPoolExecutor(1, mp_context=process_context(), initializer=initializer, initargs=initargs)
+        pool.submit(_ready)  # starts the process now, not at the first keystroke
+        return pool
+
+    def submit(self, fn, *args) -> Future:
+        """A future of `fn(*args)` in the worker; a new process when the old one died."""
+        try:
+            return self._pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self.restart()
+            return self._pool.submit(fn, *args)
+
+    def restart(self) -> None:
+        """A new process in place of the old one (which ends after the call it runs)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+        self._restarted()
+
+    def _restarted(self) -> None:
+        """What a subclass keeps about its process's state is forgotten here."""
+
+    def close(self) -> None:
+        """Drop queued calls; the process ends after the one running (if any)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class CheckProcess(WorkerProcess):
     """One worker process checking the open post's text for an Engine's site."""
 
     def __init__(self, engine: Engine):
-        self._args = (engine.site, engine.config, [r.code for r in engine.rules])
-        self._pool = self._new_pool()
+        super().__init__(_start, (engine.site, engine.config, [r.code for r in engine.rules]))
         self._index = _UNSET
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(1, mp_context=process_context(), initializer=_start, initargs=self._args)
-        pool.submit(_use_index, None)  # starts the process now, not at the first keystroke
-        return pool
+    def _restarted(self) -> None:
+        self._index = _UNSET
 
     def check(self, base: Document, text: str, info, index) -> Future:
         """A future of the findings for `text` (the editor's) over `base` (the post as
-        read from disk), PD204 against `index` when given. A process that died (killed,
-        out of memory) is replaced."""
+        read from disk), PD204 against `index` when given."""
         try:
-            return self._submit(base, text, info, index)
+            return self._submit_check(base, text, info, index)
         except BrokenProcessPool:
-            self._pool = self._new_pool()
-            self._index = _UNSET
-            return self._submit(base, text, info, index)
+            self.restart()  # forgets the index: the new process gets it first
+            return self._submit_check(base, text, info, index)
 
-    def _submit(self, base: Document, text: str, info, index) -> Future:
+    def _submit_check(self, base: Document, text: str, info, index) -> Future:
         if index is not self._index:
             self._pool.submit(_use_index, index)
             self._index = index
         return self._pool.submit(_check, base.source, base.bom, base.path, text, info)
-
-    def close(self) -> None:
-        """Drop queued checks; the process ends after the one running (if any)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)

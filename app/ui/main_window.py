@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
         self.close_post()
         self.site = site
         self.engine = Engine(site)
-        self._start_checker()
+        self._start_processes()
         self.post_list.load(site, self.engine)
         if self.form:
             self.form.set_site(site)
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
         if self.site is None:
             return
         self.site.refresh()
-        self._start_checker()  # the check process's copy of the site is out of date
+        self._start_processes()  # the processes' copies of the site are out of date
         self.post_list.load(self.site, self.engine)
 
     # -- posts ----------------------------------------------------------------------
@@ -413,15 +413,6 @@ class MainWindow(QMainWindow):
             memo = self._doc_memo = (self.base_doc, text, doc_for_text(self.base_doc, text))
             self._front_end = front_matter_end(memo[2])
         return memo[2]
-
-    def doc_snapshot(self):
-        """A function building the Document for the editor's text as it is now, or
-        None without a post. Taking it costs one copy of the text; the parse runs
-        where the function is called (a worker), not on every keystroke here."""
-        if self.base_doc is None:
-            return None
-        base, text = self.base_doc, self.editor.toPlainText()
-        return lambda: doc_for_text(base, text)
 
     def open_post(self, path: Path, line: int | None = None) -> bool:
         path = Path(path).resolve()
@@ -514,7 +505,7 @@ class MainWindow(QMainWindow):
         if self.base_doc is None:
             return
         self._check_timer.start()
-        self.preview.show_document(self.doc_snapshot(), self.site)
+        self.preview.show_text(self.base_doc, self.editor.toPlainText(), self.site)
         if self._recovery is not None:
             self._recovery.mark_dirty()
 
@@ -527,10 +518,13 @@ class MainWindow(QMainWindow):
         if self.form:
             self.form.schedule_refresh()
 
-    def _start_checker(self) -> None:
+    def _start_processes(self) -> None:
+        """The check and render processes for the site, each with a fresh copy of it
+        (after open_site, and after reload_site changed it)."""
         if self.checker is not None:
             self.checker.close()
         self.checker = CheckProcess(self.engine)
+        self.preview.start_renderer(self.site)
 
     def check_now(self) -> None:
         """Check a snapshot of the editor's text in the check process (a worker

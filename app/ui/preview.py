@@ -20,6 +20,8 @@ from collections import deque
 import json
 import mimetypes
 import re
+from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QTimer, QUrl, Signal
@@ -38,66 +40,23 @@ from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
 from app.core.document import Document
-from app.core.preview import page_html, render_document
 
 from .app import SCHEME
+from .preview_page import CSP, EXPORT_CSP, SCHEME_NAME, preview_page, render_page, with_policy, with_preview_csp
+from .render_process import RenderProcess
 from .workers import run_in_background
 
-_OWN = SCHEME.decode()
+__all__ = ["CSP", "EXPORT_CSP", "PreviewView", "export_page", "preview_page", "render_page", "with_policy",
+           "with_preview_csp"]
+_OWN = SCHEME.decode()  # the same as SCHEME_NAME (tested): the render process's pages name it
 # file: is not needed (pages and site files come through PostDesk's scheme), so
 # content cannot make the view read the local disk outside the site root either.
 ALLOWED_SCHEMES = frozenset({"data", "qrc", _OWN})
-# Stricter than the exported page's policy (which lets a reviewer's browser fetch
-# remote images): every policy on a page applies, so this one wins in the preview.
-CSP = (f"default-src 'none'; img-src {_OWN}: data:; style-src 'unsafe-inline' {_OWN}:; "
-       f"font-src {_OWN}: data:; media-src {_OWN}: data:; script-src 'none'; object-src 'none'; "
-       f"frame-src 'none'; child-src 'none'; form-action 'none'; base-uri {_OWN}:")
-# The exported page (File → Export Preview HTML) may show remote images in a
-# reviewer's browser; still no scripts, and its inline stylesheet applies.
-EXPORT_CSP = ("default-src 'self' data: file: https: http:; style-src 'unsafe-inline'; "
-              "script-src 'none'; object-src 'none'")
-_HEAD = re.compile(r"<head[^>]*>\n?", re.I)
-_HEAD_END = re.compile(r"</head\s*>", re.I)
-_CSP_IN_HEAD = re.compile(r"<meta\s+http-equiv=[\"']?Content-Security-Policy[\"']?[^>]*>\n?", re.I)
 DEBOUNCE_MS = 300
 PAGE_PATH = "/__preview__.html"  # where a preview's page is served under postdesk://pN/
 _LOG = 500  # URLs kept of what was blocked / served (a day of typing re-renders often)
 _ids = itertools.count(1)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
-
-
-# -- rendering (Qt-free, runs in a worker) ------------------------------------
-def with_policy(page: str, csp: str) -> str:
-    """`page` with `csp` as the only policy in its head, first (a policy in <meta>
-    only counts in the head, before anything it governs).
-
-    The page's own policy goes: it blocks the page's inline stylesheet (its
-    default-src has no 'unsafe-inline', and every policy on a page applies)."""
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-    m = _HEAD.search(page)
-    if m is None:
-        return meta + page
-    end = _HEAD_END.search(page, m.end())
-    stop = end.start() if end else m.end()
-    head = _CSP_IN_HEAD.sub("", page[m.end():stop])
-    return page[:m.end()] + meta + head + page[stop:]
-
-
-def with_preview_csp(page: str) -> str:
-    """`page` under the preview's strict policy."""
-    return with_policy(page, CSP)
-
-
-def render_page(doc: Document, site, *, base_href: str | None) -> str:
-    """A complete page for `doc` (body blocks carry `data-line` for the scroll sync),
-    with the policy of wherever it is shown left to the caller (see `preview_page`)."""
-    title = str(doc.get("title") or (doc.path.stem if doc.path else ""))
-    return page_html(render_document(doc, site, source_lines=True), title=title, base_href=base_href)
-
-
-def preview_page(doc: Document, site, *, base_href: str) -> str:
-    """What the preview view shows: `render_page` under the strict policy."""
-    return with_preview_csp(render_page(doc, site, base_href=base_href))
 
 
 # -- the web engine side ------------------------------------------------------
@@ -205,7 +164,9 @@ class PreviewPage(QWebEnginePage):
 
 
 class PreviewView(QWebEngineView):
-    """The preview pane. `show_document(doc, site)` schedules a debounced update."""
+    """The preview pane. `show_document(doc, site)` and `show_text(base, text, site)`
+    schedule a debounced update, rendered in a process of its own (render_process.py)
+    and shown by changing only the nodes of the page that differ (see `_PATCH_JS`)."""
 
     rendered = Signal()  # a page or an in-place update is shown
     internalLinkClicked = Signal(str)
@@ -221,20 +182,26 @@ class PreviewView(QWebEngineView):
         self.setContextMenuPolicy(self.contextMenuPolicy().NoContextMenu)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._render_now)
-        self._pending: tuple[Document, object] | None = None
+        self._pending: tuple[Document | None, str | None, object] | None = None
         self._generation = 0
+        self._renderer: RenderProcess | None = None
         self._loaded_root: object = ()
+        self._resolved_root: tuple[object, Path | None] = (None, None)
         self._loaded = False
         self._sync_line: int | None = None
         self.last_html = ""
         self.loadFinished.connect(self._on_load_finished)
 
     # -- public ---------------------------------------------------------------
-    def show_document(self, doc, site=None, *, immediately: bool = False) -> None:
-        """Show `doc`: a Document, None (nothing), or a function returning the
-        Document, called in the worker that renders it (so a keystroke does not
-        pay for a parse the debounce may throw away)."""
-        self._pending = (doc, site)
+    def show_document(self, doc: Document | None, site=None, *, immediately: bool = False) -> None:
+        """Show `doc` (None: nothing)."""
+        self.show_text(doc, None, site, immediately=immediately)
+
+    def show_text(self, base: Document | None, text: str | None, site=None, *, immediately: bool = False) -> None:
+        """Show the Document for `text` over `base` (the post as read from disk; the
+        text None: `base` itself). The Document is built in the render process, so a
+        keystroke pays only for a copy of the text, and the debounce drops most."""
+        self._pending = (base, text, site)
         if immediately:
             self._timer.stop()
             self._render_now()
@@ -265,22 +232,58 @@ class PreviewView(QWebEngineView):
             self._run("(function(id){var e=document.getElementById(id); if (e) e.scrollIntoView(); return 0;})(%s)"
                       % json.dumps(fragment))
 
+    def renderer(self, site) -> RenderProcess:
+        """The render process for `site`, started now if there is none for it."""
+        if self._renderer is None or self._renderer.site is not site:
+            self.start_renderer(site)
+        return self._renderer
+
+    def start_renderer(self, site) -> None:
+        """A new render process with its own copy of `site` (the window starts one
+        when it opens a site and again when it reloads it: the copy is not updated)."""
+        self.close_renderer()
+        self._renderer = RenderProcess(site)
+
+    def close_renderer(self) -> None:
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+
     # -- rendering ------------------------------------------------------------
-    def _render_now(self) -> None:
+    def _render_now(self, retried: bool = False) -> None:
         if self._pending is None:
             return
-        doc, site = self._pending
+        base, text, site = self._pending
         self._pending = None
-        if doc is None:
+        if base is None:
             self.clear()
             return
         self._generation += 1
         gen = self._generation
-        base = self.base_href()
-        make = doc if callable(doc) else (lambda: doc)
-        run_in_background(lambda op: preview_page(make(), site, base_href=base),
-                          lambda page: self._show(gen, page, site),
-                          lambda exc: self._show(gen, _error_page(exc), site))
+        renderer = self.renderer(site)
+        future = renderer.render(base, text, self.base_href())
+        run_in_background(lambda op: future.result(), lambda page: self._show(gen, page, site),
+                          lambda exc: self._failed(gen, exc, (base, text, site), retried), owner=self)
+
+    def _failed(self, gen: int, exc: BaseException, request: tuple, retried: bool) -> None:
+        """A render that raised shows the error as the page. A render process that
+        died (killed, out of memory) is replaced and the render asked again, once."""
+        if isinstance(exc, CancelledError) or gen != self._generation:
+            return  # closed, or a newer render is on its way
+        if isinstance(exc, BrokenProcessPool) and not retried and self._renderer is not None:
+            self._renderer.restart()
+            if self._pending is None:
+                self._pending = request
+                self._render_now(retried=True)
+            return
+        self._show(gen, _error_page(exc), request[2])
+
+    def _site_root(self, root) -> Path | None:
+        """The resolved site root the page store serves files under (resolved once
+        per root, not once per keystroke: resolving walks the file system)."""
+        if self._resolved_root[0] != root:
+            self._resolved_root = (root, Path(root).resolve() if root else None)
+        return self._resolved_root[1]
 
     def _show(self, gen: int, page: str, site) -> None:
         if not isValid(self) or gen != self._generation:
@@ -289,11 +292,10 @@ class PreviewView(QWebEngineView):
         root = getattr(site, "root", None)
         store = self._shared.store
         store.pages[self.host] = page.encode("utf-8")
-        store.roots[self.host] = Path(root).resolve() if root else None
+        store.roots[self.host] = self._site_root(root)
         body = _BODY.search(page)
         if self._loaded and root == self._loaded_root and body is not None:
-            self._run("document.body.innerHTML = %s; 0" % json.dumps(body.group(1)),
-                      lambda _r: self.rendered.emit())
+            self._run(_PATCH_JS % json.dumps(body.group(1)), lambda _r: self.rendered.emit())
             return
         self._loaded_root = root
         self._loaded = False
@@ -318,7 +320,63 @@ class PreviewView(QWebEngineView):
     def closeEvent(self, event):  # noqa: N802
         self._shared.store.pages.pop(self.host, None)
         self._shared.store.roots.pop(self.host, None)
+        self.close_renderer()
         super().closeEvent(event)
+
+
+# An update after the first load: the new body is parsed as `body.innerHTML = html`
+# would parse it (the fragment parser, with a body as context), and only the nodes
+# that differ are replaced. Replacing the whole body made Chromium rebuild the style
+# and layout of every block of a 40,000-character post (70-125 ms a keystroke); an
+# edit usually changes one block. The result is the same tree: a node is kept only
+# where isEqualNode says it equals the new one (tag, attributes, children, text);
+# where the changed range holds as many nodes on both sides, each element with the
+# same tag and attributes as its counterpart is patched the same way inside and
+# every other node is replaced by its counterpart; otherwise the range is replaced.
+# After a line is added or removed the blocks below carry new data-line values: a
+# block equal but for data-line takes the new value and is kept. (The first update
+# after a load always patches inside: the loaded body ends in one more newline than
+# the fragment, the whitespace after </body>.)
+_PATCH_JS = """(function(html){
+  function sameTag(a, b) {
+    if (a.nodeType !== 1 || b.nodeType !== 1 || a.tagName !== b.tagName
+        || a.attributes.length !== b.attributes.length) return false;
+    for (var i = 0; i < a.attributes.length; i++)
+      if (b.getAttribute(a.attributes[i].name) !== a.attributes[i].value) return false;
+    return true;
+  }
+  function equalMovingLine(a, b) {
+    if (a.isEqualNode(b)) return true;
+    if (a.nodeType !== 1 || b.nodeType !== 1 || !a.hasAttribute('data-line') || !b.hasAttribute('data-line'))
+      return false;
+    var old = a.getAttribute('data-line');
+    a.setAttribute('data-line', b.getAttribute('data-line'));
+    if (a.isEqualNode(b)) return true;
+    a.setAttribute('data-line', old);
+    return false;
+  }
+  function patch(old, fresh) {
+    var a = old.childNodes, b = fresh.childNodes, start = 0;
+    while (start < a.length && start < b.length && a[start].isEqualNode(b[start])) start++;
+    var ea = a.length, eb = b.length;
+    while (ea > start && eb > start && equalMovingLine(a[ea - 1], b[eb - 1])) { ea--; eb--; }
+    var olds = Array.prototype.slice.call(a, start, ea), news = Array.prototype.slice.call(b, start, eb);
+    if (olds.length === news.length) {
+      for (var k = 0; k < olds.length; k++) {
+        if (sameTag(olds[k], news[k])) patch(olds[k], news[k]);
+        else old.replaceChild(news[k], olds[k]);
+      }
+      return;
+    }
+    var before = ea < a.length ? a[ea] : null;
+    for (var i = 0; i < olds.length; i++) old.removeChild(olds[i]);
+    for (var j = 0; j < news.length; j++) old.insertBefore(news[j], before);
+  }
+  var fresh = document.createElement('body');
+  fresh.innerHTML = html;
+  patch(document.body, fresh);
+  return 0;
+})(%s)"""
 
 
 # Follow the editor: the block holding `line` (the last with data-line <= line), and
