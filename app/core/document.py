@@ -126,9 +126,12 @@ def _fast_yaml() -> YAML | None:
 #   Unicode line breaks U+0085/U+2028/U+2029, a BOM, and every character ruamel's
 #   reader refuses (its error message is the round-trip loader's to give);
 # - a `:` right after a quote or a closing bracket and right before a value:
-#   libyaml reads `["x":y]` as a one-pair mapping where ruamel's parser refuses it.
+#   libyaml reads `["x":y]` as a one-pair mapping where ruamel's parser refuses it;
+# - a block scalar header (`|`, `>-`, `|2`) followed by anything but a space or the
+#   line's end: libyaml takes `|#` as a header and a comment, ruamel refuses it.
 _ROUND_TRIP_ONLY = re.compile(
-    r"(?:^|[\s\[\]{},:])[&*!]|<<|^%|[\"'\]}]:(?!\s)|[\t\r\x85\u2028\u2029\ufeff]|" + Reader.NON_PRINTABLE.pattern,
+    r"(?:^|[\s\[\]{},:])[&*!]|<<|^%|[\"'\]}]:(?!\s)|(?:^|\s)[|>][-+0-9]*[^-+0-9\s]"
+    r"|[\t\r\x85\u2028\u2029\ufeff]|" + Reader.NON_PRINTABLE.pattern,
     re.MULTILINE)
 
 # The Python types a fast value may hold. The round-trip loader gives subclasses
@@ -182,11 +185,12 @@ def _fast_load(yaml_text: str) -> _FastLoad | None:
         if not isinstance(node, MappingNode):
             return None
         values = y.constructor.construct_document(node)
+        if not _is_plain(values):
+            return None
     except Exception:  # noqa: BLE001 - any failure here only means "ask the round-trip loader"
-        # A YAML error, or a constructor's TypeError on a mapping used as a key:
-        # the round-trip loader then fails (or answers) in its own way.
-        return None
-    if not _is_plain(values):
+        # A YAML error, a constructor's TypeError on a mapping used as a key, a
+        # RecursionError on deep nesting: the round-trip loader then fails (or
+        # answers) in its own way.
         return None
     # Keys are unique (a duplicate fails the load) and merge keys never get here,
     # so the dict's keys and the mapping node's pairs are in step.

@@ -135,7 +135,8 @@ def grammar(scalar: st.SearchStrategy[str], colons: list[str]) -> st.SearchStrat
 
     @st.composite
     def block_scalar(draw, indent: str) -> str:
-        head = draw(st.sampled_from(["|", ">", "|-", ">-", "|+", ">+", "|2", ">1-", "| # c"]))
+        head = draw(st.sampled_from(["|", ">", "|-", ">-", "|+", ">+", "|2", ">1-", "| # c", "|1+", ">+1",
+                                     "|+-", "|22", "|0", "|#", ">-x", "|2  "]))
         lines = draw(st.lists(st.one_of(WORD, scalar.filter(lambda s: "\n" not in s), st.just("")),
                               min_size=1, max_size=4))
         extra = draw(st.sampled_from(["", " ", "  "]))
@@ -228,6 +229,9 @@ def test_plain_front_matter_takes_the_fast_path_and_reads_the_same(yaml_text):
     'a: ["x":y]\n',  # libyaml reads a one-pair mapping, ruamel's parser refuses it
     "a: [[b]:c]\n",
     "a: [[b: 0]: 0]\n",  # a mapping as a key: the constructors raise TypeError
+    "a: " + "[" * 3000 + "]" * 3000 + "\n",  # deeper than Python's stack
+    "a: |#\n",  # libyaml reads a header and a comment, ruamel's scanner refuses it
+    "a: >-x\n",
 ])
 def test_what_the_fast_path_leaves_to_the_round_trip_loader(yaml_text):
     assert _fast_load(yaml_text) is None
