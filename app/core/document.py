@@ -449,7 +449,10 @@ class Document:
                 Text(f"フロントマターの YAML が読めません（{yline + 1} 行 {col + 1} 列: {what}）。",
                      f"The front matter YAML does not parse (line {yline + 1}, column {col + 1}: {what})."),
                 line=yline + 2, col=col)
-        except YAMLError as exc:  # errors without a position
+        except (YAMLError, TypeError, RecursionError) as exc:
+            # Errors without a position, including ruamel's own TypeError on a key
+            # that holds a mapping inside a list (`[[a: 1]: 2]`) and nesting deeper
+            # than Python's stack: a PD502 for this post, not a crash of the check.
             self.problem = DocumentError(
                 "PD502", Text(f"フロントマターの YAML が読めません: {exc}", f"The front matter YAML does not parse: {exc}"), line=2)
         self.front_matter = FrontMatter(1, close + 1, yaml_text, data)

@@ -116,6 +116,16 @@ def test_front_matter_problems(src, code):
     assert Document(src).problem.code == code
 
 
+@pytest.mark.parametrize("yaml_text", [
+    "tags: [[b: 0]: 0]",  # ruamel raises TypeError (a mapping inside a key is unhashable)
+    "tags: " + "[" * 3000 + "]" * 3000,  # deeper than Python's stack
+])
+def test_yaml_that_breaks_the_loader_itself_is_a_front_matter_problem_not_a_crash(yaml_text):
+    doc = Document(f"---\ntitle: x\n{yaml_text}\n---\n本文\n")
+    assert doc.problem.code == "PD502" and doc.problem.line == 2
+    assert doc.fields == {} and doc.field_lines("title") is None
+
+
 @pytest.mark.parametrize("raw,word", [
     ("本文です".encode("cp932"), "Shift_JIS"),
     ("本文です".encode("utf-16"), "UTF-16"),
