@@ -2,9 +2,10 @@
 (app/core/rules/similar.py).
 
 The plain definitions are written out here as the module had them: one CRC-32 per
-shingle `str`, a loop over every hash for the sketch, a filter for the sample, and
-`collapse` with its spaces removed. Signatures are cached across runs and compared between posts,
-so a fast path must not change a single value.
+shingle `str`, a loop over every hash for the sketch, a filter for the sample,
+`collapse` with its spaces removed, bands cut one by one and buckets counted by
+brute force. Signatures are cached across runs and compared between posts, so a
+fast path must not change a single value.
 """
 from __future__ import annotations
 
