@@ -138,11 +138,10 @@ def normalize_term(term: str) -> str:
           "key's line when empty. A draft's `date` is not asked for: publishing the draft sets it."),
       example='---\nlayout: post\ntitle: ""\n---\n', needs_front_matter=True)
 def missing_field(ctx: Context) -> Iterator[Finding]:
-    data = ctx.doc.data
     for key in ctx.config.required:
         if key == "date" and is_draft(ctx) and is_empty(ctx.doc.get(key)):
             continue  # publishing a draft sets its date
-        if key not in data:
+        if not ctx.doc.has_field(key):  # not `doc.data`: that builds the round-trip tree
             yield ctx.finding(key_line(ctx, key), Text(
                 f"必須の項目「{key}」がありません。", f"Required field `{key}` is missing."))
         elif is_empty(ctx.doc.get(key)):
@@ -278,13 +277,11 @@ def closest_term(term: str, known: list[str]) -> Suggestion | None:
 
 
 def item_position(ctx: Context, key: str, i: int) -> tuple[int, int | None]:
-    """File line and column of item `i` of the list under `key`."""
-    seq = ctx.doc.data[key]
-    try:
-        yline, col = seq.lc.item(i)
-        return ctx.doc.front_matter.open_line + 1 + yline, col
-    except (AttributeError, KeyError, TypeError):
-        return key_line(ctx, key), None
+    """File line and column of item `i` of the list under `key` (the key's line when
+    the item's position is unknown). Read without the round-trip tree, which a
+    check does not otherwise need (`Document.field_item_position`)."""
+    pos = ctx.doc.field_item_position(key, i)
+    return pos if pos is not None else (key_line(ctx, key), None)
 
 
 def taxonomy_fields(ctx: Context) -> Iterator[tuple[str, list[str]]]:
