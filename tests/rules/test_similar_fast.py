@@ -111,9 +111,10 @@ def test_signature_equals_the_plain_definition(title, body):
     sig = similar.signature_of(title, body)
     hashes = plain_shingle_hashes(body, similar.SHINGLE)
     comparable = len(hashes) >= similar.MIN_SHINGLES
-    assert sig["body_bins"] == (plain_sketch(hashes, similar.BODY_BINS) if comparable else [])
+    body_bins, title_bins = map(list, similar.sketches(sig))
+    assert body_bins == (plain_sketch(hashes, similar.BODY_BINS) if comparable else [])
     assert list(similar.unpack_hashes(sig["sample"])) == (plain_sample(hashes) if comparable else [])
-    assert sig["title_bins"] == similar.minhash(plain_shingle_hashes(similar.compact(title), similar.TITLE_SHINGLE))
+    assert title_bins == similar.minhash(plain_shingle_hashes(similar.compact(title), similar.TITLE_SHINGLE))
 
 
 # -- the index ----------------------------------------------------------------------------
@@ -134,7 +135,8 @@ def test_bands_are_the_plain_bands_numbered_from_first(bins, rows, first):
 
 def fake_sig(body_bins: list[int], title_bins: list[int], sample: list[int] = (), title: str = "") -> dict:
     return {"v": similar.SIGNATURE_VERSION, "title": title, "line": 1, "title_norm": title,
-            "body_bins": body_bins, "title_bins": title_bins, "sample": similar.pack_hashes(sorted(set(sample)))}
+            "body_bins": similar.pack_hashes(body_bins, similar.INT32), "title_bins": similar.pack_hashes(title_bins),
+            "sample": similar.pack_hashes(sorted(set(sample)))}
 
 
 @settings(max_examples=60)
@@ -144,21 +146,22 @@ def test_candidates_are_the_posts_sharing_a_band_in_a_small_bucket(sketched):
     """Every post sharing a body band with the query, or a title band, where the
     bucket (posts with that band at that place) holds at most MAX_BUCKET posts."""
     index = similar.SimilarityIndex(Config())
-    sigs = {f"p{i}.md": fake_sig(b, t) for i, (b, t) in enumerate(sketched)}
-    for rel, sig in sigs.items():
-        index.add(rel, sig)
+    raw = {f"p{i}.md": bins for i, bins in enumerate(sketched)}
+    for rel, (body, title) in raw.items():
+        index.add(rel, fake_sig(body, title))
 
-    def keys(sig):
-        return ({("b", n, band) for n, band in plain_bands(sig["body_bins"], similar.BODY_ROWS)}
-                | {("t", n, band) for n, band in plain_bands(sig["title_bins"], similar.TITLE_ROWS)})
+    def keys(rel):
+        body, title = raw[rel]
+        return ({("b", n, band) for n, band in plain_bands(body, similar.BODY_ROWS)}
+                | {("t", n, band) for n, band in plain_bands(title, similar.TITLE_ROWS)})
 
     members = {}
-    for rel, sig in sigs.items():
-        for key in keys(sig):
+    for rel in raw:
+        for key in keys(rel):
             members.setdefault(key, set()).add(rel)
-    for rel, sig in sigs.items():
-        expected = set().union(*(members[k] for k in keys(sig) if len(members[k]) <= similar.MAX_BUCKET)) - {rel}
-        assert index.candidates(rel, sig) == expected
+    for rel, (body, title) in raw.items():
+        expected = set().union(*(members[k] for k in keys(rel) if len(members[k]) <= similar.MAX_BUCKET)) - {rel}
+        assert index.candidates(rel, fake_sig(body, title)) == expected
 
 
 def test_a_post_outside_the_index_finds_the_one_post_sharing_its_band():
@@ -188,3 +191,9 @@ def test_packed_hashes_come_back_in_order(hashes):
 def test_packed_hashes_are_little_endian_on_every_machine():
     """A cache (and its stored signatures) may move to another machine."""
     assert similar.pack_hashes([1, 2**32 - 2]) == "AQAAAP7///8="
+    assert similar.pack_hashes([1, similar.EMPTY], similar.INT32) == "AQAAAP////8="
+
+
+@given(st.lists(st.integers(-1, 2**31 - 1), max_size=100))
+def test_packed_signed_values_come_back_in_order(values):
+    assert list(similar.unpack_hashes(similar.pack_hashes(values, similar.INT32), similar.INT32)) == values

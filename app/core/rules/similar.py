@@ -15,8 +15,9 @@ works in two steps, each about linear in the number of posts:
      functions `(a·x + b) mod p`: a title has some 30 bigrams, so this is cheap, and
      unlike one-permutation bins it leaves no bin empty in a short text);
    - a fixed 1/16 sample of the body's shingle hashes (those whose top four bits are
-     zero), on which the similarity of a candidate pair is measured; stored packed
-     as one base64 string (`pack_hashes`).
+     zero), on which the similarity of a candidate pair is measured.
+   Each of the three lists of numbers is stored packed as one base64 string
+   (`pack_hashes`).
    All of it is plain ints, lists and strings: small (~2.4 KB as JSON for a 6,000-
    character post) and JSON-serialisable, so the engine can cache it with the result.
 2. **Index, per site** (`SimilarityIndex`). LSH banding: each sketch is cut into bands
@@ -46,7 +47,7 @@ import zlib
 from array import array
 from collections import defaultdict
 from itertools import count
-from typing import Collection, Iterable, Iterator
+from typing import Collection, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
@@ -54,7 +55,7 @@ from ..findings import Finding, Text
 from ..parse import ParsedPost
 from .base import WARNING, Context, rule
 
-SIGNATURE_VERSION = 2  # 2: the sample packed as text (pack_hashes)
+SIGNATURE_VERSION = 2  # 2: sketches and sample packed as text (pack_hashes)
 SHINGLE = 5  # characters per body shingle (Japanese words are short: 5 spans a phrase)
 TITLE_SHINGLE = 2
 BODY_BINS, BODY_ROWS = 96, 3  # 32 bands
@@ -71,7 +72,9 @@ TOP = 3  # matches named in a finding
 # Real pairs still meet in their other bands, and the cost per post stays bounded.
 MAX_BUCKET = 20
 
-_UINT32 = next(code for code in "IL" if array(code).itemsize == 4)  # an array type code of 4 bytes
+# array type codes of 4 bytes: unsigned for hashes, signed for a body sketch (EMPTY is -1)
+UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
+INT32 = UINT32.lower()
 _NOT_THREE_BYTES = re.compile("[^\u0800-\uffff]+")  # characters whose UTF-8 is not three bytes
 
 
@@ -180,28 +183,29 @@ def signature_of(title: str, body: str, line: int = 1) -> dict:
         "title": title,
         "line": line,
         "title_norm": title_norm,
-        "title_bins": minhash(shingle_hashes(title_norm, TITLE_SHINGLE)),
-        "body_bins": body_bins,
+        "title_bins": pack_hashes(minhash(shingle_hashes(title_norm, TITLE_SHINGLE))),
+        "body_bins": pack_hashes(body_bins, INT32),
         "sample": pack_hashes(sample),
     }
 
 
-def pack_hashes(hashes: Iterable[int]) -> str:
-    """32-bit hashes as text for a signature: base64 of their bytes, little-endian on
-    every machine (a cache may move between them).
+def pack_hashes(hashes: Iterable[int], code: str = UINT32) -> str:
+    """32-bit numbers (`code`: UINT32 for unsigned, INT32 for signed) as text for a
+    signature: base64 of their bytes, little-endian on every machine (a cache may
+    move between them).
 
-    One JSON string instead of some 400 numbers: the cache encodes, compresses and
-    decodes a signature about five times faster, and a post's sample takes some 2 KB
-    in memory instead of 15 KB of int objects."""
-    packed = array(_UINT32, hashes)
+    One JSON string instead of some 560 numbers: the cache encodes, compresses and
+    decodes a signature several times faster, and a post's lists take some 2 KB in
+    memory instead of 20 KB of int objects."""
+    packed = array(code, hashes)
     if sys.byteorder == "big":
         packed.byteswap()
     return base64.b64encode(packed.tobytes()).decode("ascii")
 
 
-def unpack_hashes(text: str) -> array:
-    """The hashes `pack_hashes` packed, in their order."""
-    packed = array(_UINT32, base64.b64decode(text))
+def unpack_hashes(text: str, code: str = UINT32) -> array:
+    """The numbers `pack_hashes` packed with `code`, in their order."""
+    packed = array(code, base64.b64decode(text))
     if sys.byteorder == "big":
         packed.byteswap()
     return packed
@@ -215,7 +219,7 @@ def signature(post: ParsedPost) -> dict:
 
 
 # -- index -----------------------------------------------------------------------------
-def bands(bins: list[int], rows: int, first: int = 0) -> list[tuple[int, ...]]:
+def bands(bins: Sequence[int], rows: int, first: int = 0) -> list[tuple[int, ...]]:
     """(band number counted from `first`, its `rows` values) for every band of the
     sketch without an empty bin (a last band shorter than `rows` is left out): the
     keys of the LSH buckets.
@@ -232,7 +236,13 @@ def bands(bins: list[int], rows: int, first: int = 0) -> list[tuple[int, ...]]:
 def bucket_keys(sig: dict) -> list[tuple[int, ...]]:
     """The LSH buckets a signature falls in: its body bands, then its title bands
     numbered after them."""
-    return bands(sig["body_bins"], BODY_ROWS) + bands(sig["title_bins"], TITLE_ROWS, BODY_BINS // BODY_ROWS)
+    body, title = sketches(sig)
+    return bands(body, BODY_ROWS) + bands(title, TITLE_ROWS, BODY_BINS // BODY_ROWS)
+
+
+def sketches(sig: dict) -> tuple[array, array]:
+    """A signature's body and title sketches, unpacked."""
+    return unpack_hashes(sig["body_bins"], INT32), unpack_hashes(sig["title_bins"])
 
 
 def dice(a: Collection[int], b: Collection[int]) -> float:
