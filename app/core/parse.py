@@ -134,9 +134,15 @@ def split_number(text: str) -> tuple[tuple[int, ...] | None, str]:
     return tuple(int(p) for p in m.group(1).split(".")), text[m.end():].strip()
 
 
+@lru_cache(maxsize=4096)
 def collapse(text: str) -> str:
-    """Whitespace collapsed and NFKC-normalised, for comparisons."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    """Whitespace collapsed and NFKC-normalised, for comparisons.
+
+    `str.split()` splits on exactly the characters `\\s` matches in a str pattern
+    and drops them at both ends, so this is `re.sub(r"\\s+", " ", …).strip()`. Several
+    rules collapse the same block and heading texts of a post: the cache serves the
+    repeats."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def mask_code_and_urls(line: str, fill: str = " ", urls: bool = True) -> str:

@@ -8,6 +8,7 @@ tables, footers with books and related posts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 from hypothesis import HealthCheck, given, settings
@@ -163,3 +164,24 @@ def test_link_checks_match_the_config_and_query_lookups(hosts, query):
         plain_cta = marker in str(post.blocks[link.block].attrs.get("class", "")).split() or \
             "cta" in link.query.get("utm_medium", [])
         assert post.is_cta_link(link) == plain_cta
+
+
+@given(st.text(alphabet=st.sampled_from(
+    list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000\u200b\ufeff")
+    + list("aZ1ｱｶﾞＡ１。、「」ー・漢字かなカナ①㍿ﬁ")), max_size=60))
+def test_collapse_equals_the_regular_expression_definition(text):
+    """collapse() splits with str.split(); the definition it replaces used `\\s+` and
+    strip(). Every Unicode space separator, the C0 separators, NEL, NBSP and the
+    ideographic space are in the alphabet, with characters NFKC turns into spaces."""
+    from app.core.parse import collapse
+    assert collapse(text) == re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def test_collapse_every_unicode_space_on_its_own():
+    """The whole of Unicode, one character at a time, with text on both sides."""
+    from app.core.parse import collapse
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        text = f"a{chr(cp)}b "
+        assert collapse(text) == re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip(), hex(cp)

@@ -61,7 +61,7 @@ def normalise(text: str) -> str:
 def heading_key(title: str) -> str:
     """A heading's identity for PD201: numbering (already split off) and all
     spacing ignored, so `### 7. まとめ：A` and `### まとめ: A` are the same."""
-    return re.sub(r"\s+", "", collapse(title))
+    return collapse(title).replace(" ", "")  # collapse leaves single spaces only
 
 
 def similarity(a: str, b: str, threshold: float) -> float:
