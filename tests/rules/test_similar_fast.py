@@ -1,15 +1,15 @@
 """PD204's fast signature paths give exactly the plain definitions' answers
 (app/core/rules/similar.py).
 
-The plain definitions are written out here as the module had them: one CRC-32 per
-shingle `str`, a loop over every hash for the sketch, a filter for the sample,
-`collapse` with its spaces removed, bands cut one by one and buckets counted by
-brute force. Signatures are cached across runs and compared between posts, so a
-fast path must not change a single value.
+The plain definitions are written out here: one CRC-32 per shingle `str` (every
+shingle of a title; of a body, those starting at a character `plain_is_anchor`
+accepts), a loop over every hash for the sketch, `collapse` with its spaces removed,
+bands cut one by one and buckets counted by brute force. Signatures are cached
+across runs and compared between posts, so a fast path must not change a single
+value. (Which characters anchor, and why, is tested in test_similar_anchors.py.)
 """
 from __future__ import annotations
 
-import random
 import re
 import sys
 import zlib
@@ -48,8 +48,25 @@ def plain_sketch(hashes, bins: int) -> list[int]:
     return out
 
 
-def plain_sample(hashes) -> list[int]:
-    return sorted(h for h in hashes if h >> similar.SAMPLE_SHIFT == 0)
+def plain_densify(bins: list[int]) -> list[int]:
+    """Each empty bin takes the value of the first non-empty bin to its right, wrapping
+    round (no change when every bin is empty)."""
+    n = len(bins)
+    return [next((bins[(k + step) % n] for step in range(n) if bins[(k + step) % n] != similar.EMPTY), similar.EMPTY)
+            for k in range(n)]
+
+
+def plain_is_anchor(ch: str) -> bool:
+    """A character of the Basic Multilingual Plane, not one of the most frequent, in
+    the lowest sixth of the 32-bit range when its code point is multiplied by
+    0x9E3779B1."""
+    return ord(ch) <= 0xFFFF and ch not in similar.FREQUENT and (ord(ch) * 0x9E3779B1) % 2**32 < 2**32 // 6
+
+
+def plain_anchored_hashes(text: str) -> set[int]:
+    size = similar.SHINGLE
+    return {zlib.crc32(text[i:i + size].encode("utf-8"))
+            for i in range(len(text) - size + 1) if plain_is_anchor(text[i])}
 
 
 @given(texts)
@@ -81,27 +98,25 @@ def test_compact_removes_exactly_what_collapse_treats_as_whitespace():
 
 
 @settings(max_examples=200)
-@given(st.sets(st.integers(0, 2**32 - 1), min_size=similar.MIN_SHINGLES, max_size=3000))
-def test_body_sketch_and_sample_equal_the_plain_ones(hashes):
-    assert similar.body_sketch_and_sample(hashes) == (plain_sketch(hashes, similar.BODY_BINS), plain_sample(hashes))
+@given(st.sets(st.integers(0, 2**32 - 1), max_size=3000))
+def test_sketch_equals_the_plain_one(hashes):
     assert similar.sketch(hashes, similar.BODY_BINS) == plain_sketch(hashes, similar.BODY_BINS)
 
 
-def test_a_bin_empty_below_the_limit_is_filled_from_every_hash():
-    """One bin's only hash is near the top of the range: the cut to the smallest
-    hashes misses it, and the sketch is redone from every hash."""
-    rng = random.Random(4)
-    bins = similar.BODY_BINS
-    hashes = {rng.randrange(1 << 24) * bins + k for k in range(bins) if k != 5 for _ in range(40)}
-    hashes.add((2**32 - 1) // bins * bins - bins + 5)
-    got_bins, got_sample = similar.body_sketch_and_sample(hashes)
-    assert got_bins == plain_sketch(hashes, bins) and similar.EMPTY not in got_bins
-    assert got_sample == plain_sample(hashes)
+@given(st.lists(st.integers(-1, 9), max_size=40))
+def test_densify_fills_each_empty_bin_from_its_right(bins):
+    assert similar.densify(bins) == plain_densify(bins)
 
 
-def test_short_bodies_keep_empty_bins():
+def test_densify_wraps_round_and_keeps_full_sketches():
+    e = similar.EMPTY
+    assert similar.densify([e, 4, e, e, 7, e]) == [4, 4, 7, 7, 7, 4]
+    assert similar.densify([1, 2, 3]) == [1, 2, 3] and similar.densify([e, e]) == [e, e]
+
+
+def test_sketches_keep_empty_bins():
     hashes = set(range(7, 7 + 96 * 60, 96))  # every hash in bin 7
-    bins, _ = similar.body_sketch_and_sample(hashes)
+    bins = similar.sketch(hashes, similar.BODY_BINS)
     assert bins == plain_sketch(hashes, similar.BODY_BINS) and bins.count(similar.EMPTY) == similar.BODY_BINS - 1
 
 
@@ -109,11 +124,11 @@ def test_short_bodies_keep_empty_bins():
 @given(texts, st.text(alphabet=st.sampled_from(ALPHABET), min_size=60, max_size=2000))
 def test_signature_equals_the_plain_definition(title, body):
     sig = similar.signature_of(title, body)
-    hashes = plain_shingle_hashes(body, similar.SHINGLE)
+    hashes = plain_anchored_hashes(body)
     comparable = len(hashes) >= similar.MIN_SHINGLES
     body_bins, title_bins = map(list, similar.sketches(sig))
-    assert body_bins == (plain_sketch(hashes, similar.BODY_BINS) if comparable else [])
-    assert list(similar.unpack_hashes(sig["sample"])) == (plain_sample(hashes) if comparable else [])
+    assert body_bins == (plain_densify(plain_sketch(hashes, similar.BODY_BINS)) if comparable else [])
+    assert list(similar.unpack_hashes(sig["sample"])) == (sorted(hashes) if comparable else [])
     assert title_bins == similar.minhash(plain_shingle_hashes(similar.compact(title), similar.TITLE_SHINGLE))
 
 
