@@ -74,6 +74,18 @@ def length_problem(n: int, spec: dict) -> bool:
            (spec.get("max_length") is not None and n > spec["max_length"])
 
 
+def readable(doc) -> bool:
+    """Whether `doc` has front matter that parses: `doc.data is not None`, without
+    building the round-trip tree (ruamel's Python loader: about a third of the
+    window's own time to open a post). FrontMatter.values is the fast load's dict
+    when that load served the post, else the round-trip tree, and the fast load
+    serves only YAML the round-trip loader reads with the same values
+    (tests/core/test_document_fast_load.py), so it is None exactly when the
+    round-trip tree is."""
+    fm = doc.front_matter if doc is not None else None
+    return fm is not None and fm.values is not None
+
+
 # -- one widget per field type ------------------------------------------------
 class FieldWidget(QWidget):
     """Base: `value()` / `set_value()` in plain Python values; `edited` when the user
@@ -531,7 +543,7 @@ class FrontMatterForm(QScrollArea):
         self._pending.clear()
         self._edit_timer.stop()
         self._doc = doc
-        self.setEnabled(doc is not None and doc.data is not None)
+        self.setEnabled(readable(doc))
         self._load(doc, skip=set())
 
     def _load(self, doc, skip: set[str]) -> None:
@@ -551,8 +563,8 @@ class FrontMatterForm(QScrollArea):
             return
         doc = self.doc_provider()
         self._doc = doc
-        self.setEnabled(doc is not None and doc.data is not None)
-        if doc is not None and doc.data is not None:
+        self.setEnabled(readable(doc))
+        if readable(doc):
             self._load(doc, skip=set(self._pending))
 
     def _edited(self, key: str) -> None:

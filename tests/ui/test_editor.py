@@ -111,3 +111,43 @@ def test_liquid_tags_survive_open_edit_save_byte_for_byte(window, qtbot):
     after = path.read_bytes()
     assert after.endswith(liquid.encode("utf-8"))
     assert after == original.replace(b"\nreading_time: 0\n", b"\nreading_time: 9\n")
+
+
+def highlighting(editor) -> list[tuple]:
+    """Every block's state and formats (start, length, a copy of the format)."""
+    from PySide6.QtGui import QTextCharFormat
+    out = []
+    block = editor.document().firstBlock()
+    while block.isValid():
+        ranges = [(r.start, r.length, QTextCharFormat(r.format)) for r in block.layout().formats()]
+        out.append((block.blockNumber(), block.userState(), ranges))
+        block = block.next()
+    return out
+
+
+def test_a_long_text_is_highlighted_in_slices_as_in_one_pass(qtbot):
+    """A new text is highlighted a screenful at once and the rest from the event
+    loop; in the end every block has the state and formats of one pass over the
+    text (front matter, fences that change the state of the blocks after them,
+    headings, links), also with edits made while slices were still to come."""
+    from app.ui.editor import MarkdownEditor
+    part = ("## 見出し\n\n本文の**強調**と[リンク](https://example.com)、`code`。\n\n"
+            "```python\n# not a heading\nx = 1\n```\n\n> 引用\n{: .note}\n\n")
+    text = "---\ntitle: \"題名\"\ntags: [a]\n---\n" + part * 120 + "```\nunclosed fence\n" + part * 3
+    sliced = MarkdownEditor()
+    qtbot.addWidget(sliced)
+    sliced.resize(600, 300)
+    sliced.set_text(text)
+    assert sliced.highlighter.pending()
+    last = sliced.document().lastBlock()
+    assert last.userState() == -1 and not last.layout().formats()  # not highlighted yet
+    cur = sliced.textCursor()
+    cur.setPosition(len(text) - 30)
+    cur.insertText("```\n")  # an edit among the deferred blocks
+    qtbot.waitUntil(lambda: not sliced.highlighter.pending(), timeout=10000)
+    plain = MarkdownEditor()
+    qtbot.addWidget(plain)
+    plain.highlighter.defer_after(10 ** 9)  # everything at once, as before
+    plain.setPlainText(sliced.toPlainText())
+    assert highlighting(sliced) == highlighting(plain)
+    assert len(highlighting(plain)) > 1000

@@ -1,6 +1,7 @@
 """The window's fast paths give the plain answers (issue 6): the bisected text
 diff equals the character loop, the memoised Document equals a fresh one, and the
 form re-reads the fields only after an edit that reaches into the front matter."""
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -94,3 +95,36 @@ def test_form_rereads_fields_only_after_front_matter_edits(window, qtbot, monkey
     editor.setTextCursor(cur)
     type_text(editor, "y")
     assert refreshes == []
+
+
+# Front matter lines: plain values, YAML the fast loader leaves to the round trip
+# (anchors, tags, comments, flow mappings), broken YAML, and no mapping at all.
+FRONT_LINE = st.sampled_from([
+    'title: "題名"', "title: 題名", "tags: [LLM, 生成AI]", "tags:\n  - LLM\n  - RAG", "reading_time: 5",
+    "date: 2026-02-19 10:56:44 +0900", "# a comment", "x: &a 1", "y: *a", "z: !!str 5", "m: {a: 1}",
+    'bad: "unclosed', "bad: [1, 2", "- a list item", "just text", "k: v: w", "", "key: ['x':y]", "title:",
+])
+
+
+@pytest.mark.filterwarnings("ignore::ruamel.yaml.error.ReusedAnchorWarning")  # `x: &a` twice: meant
+@given(st.lists(FRONT_LINE, max_size=6), st.booleans())
+def test_readable_equals_a_parsed_round_trip_tree(lines, closed):
+    """The form's `readable` answers `doc.data is not None` without building the
+    tree; a fresh Document for each side, so neither sees the other's cache."""
+    from app.ui.form import readable
+    text = "---\n" + "\n".join(lines) + ("\n---\n" if closed else "\n") + "本文\n"
+    assert readable(Document(text)) == (Document(text).data is not None)
+
+
+def test_readable_on_every_fixture_post():
+    from pathlib import Path
+    from app.ui.form import readable
+    posts = sorted(Path(__file__).resolve().parents[1].glob("**/*.md"))
+    assert len(posts) > 20
+    for path in posts:
+        try:
+            doc = Document.load(path)
+        except Exception:  # noqa: BLE001 - unreadable files are not the form's business
+            continue
+        assert readable(doc) == (Document.load(path).data is not None), path
+    assert readable(None) is False
