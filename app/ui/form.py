@@ -116,6 +116,15 @@ class FieldWidget(QWidget):
         pass
 
 
+def set_line_text(edit: QLineEdit, value) -> None:
+    """Show `value` (None: empty) in a line edit, leaving it alone when unchanged (so
+    the cursor stays put), and from its start: a long value shows its beginning."""
+    text = "" if value is None else str(value)
+    if text != edit.text():
+        edit.setText(text)
+        edit.setCursorPosition(0)
+
+
 class TextField(FieldWidget):
     def __init__(self, key, spec, form):
         super().__init__(key, spec, form)
@@ -127,10 +136,7 @@ class TextField(FieldWidget):
         return self.edit.text()
 
     def set_value(self, value) -> None:
-        text = "" if value is None else str(value)
-        if text != self.edit.text():
-            self.edit.setText(text)
-            self.edit.setCursorPosition(0)  # show a long value's start, not its end
+        set_line_text(self.edit, value)
 
     def note(self):
         if "max_length" not in self.spec and "min_length" not in self.spec:
@@ -383,10 +389,7 @@ class ImageField(FieldWidget):
         return self.edit.text()
 
     def set_value(self, value) -> None:
-        text = "" if value is None else str(value)
-        if text != self.edit.text():
-            self.edit.setText(text)
-            self.edit.setCursorPosition(0)  # show a long value's start, not its end
+        set_line_text(self.edit, value)
         self.update_thumbnail()
 
     def file(self) -> Path | None:
