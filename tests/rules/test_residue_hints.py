@@ -5,6 +5,7 @@ built from the pieces that make these rules fire, in random letter case, next to
 code spans, URLs and code blocks that masking blanks."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,24 +47,15 @@ def _both(ctx: Context, code: str, hint, findings) -> tuple[list, list]:
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.parametrize("code, hint, findings", [
+    ("PD105", residue.CITATION_HINT, residue.citations),
+    ("PD106", residue.STRAY_HINT, residue.stray_spaces),
+    ("PD108", residue.UTM_HINT, residue.chat_trackings),
+], ids=["citations", "stray-spaces", "chat-trackings"])
 @FAST
-@given(bodies)
-def test_citations_on_hinted_lines_are_all_citations(body):
-    fast, plain = _both(_context(body), "PD105", residue.CITATION_HINT, residue.citations)
-    assert fast == plain
-
-
-@FAST
-@given(bodies)
-def test_stray_spaces_on_hinted_lines_are_all_stray_spaces(body):
-    fast, plain = _both(_context(body), "PD106", residue.STRAY_HINT, residue.stray_spaces)
-    assert fast == plain
-
-
-@FAST
-@given(bodies)
-def test_chat_trackings_on_hinted_lines_are_all_chat_trackings(body):
-    fast, plain = _both(_context(body), "PD108", residue.UTM_HINT, residue.chat_trackings)
+@given(body=bodies)
+def test_findings_on_hinted_lines_are_all_findings(code, hint, findings, body):
+    fast, plain = _both(_context(body), code, hint, findings)
     assert fast == plain
 
 
