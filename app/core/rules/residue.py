@@ -585,19 +585,25 @@ def glued_headings(post: ParsedPost) -> list[Glued]:
     after a block boundary; a two-line paragraph swallows the `---` as text; the last
     item of a list takes the `---` as a lazy line and makes it a heading)."""
     out: list[Glued] = []
-    lists = 0  # list items open around the current token
     tokens = post.tokens
+    for k, t, in_list in tokens_in_lists(tokens):
+        if t.type == "heading_open" and t.markup == "-" and t.map:
+            underline = post.body_line + t.map[1] - 1
+            inline = tokens[k + 1] if k + 1 < len(tokens) else None
+            text = inline_text(inline.children) if inline is not None else ""
+            out.append(Glued(underline - 1, underline, text, in_list))
+    return out
+
+
+def tokens_in_lists(tokens: list) -> Iterator[tuple[int, object, bool]]:
+    """(index, token, inside a list item?) for every token of the parse."""
+    lists = 0  # list items open around the current token
     for k, t in enumerate(tokens):
         if t.type == "list_item_open":
             lists += 1
         elif t.type == "list_item_close":
             lists -= 1
-        elif t.type == "heading_open" and t.markup == "-" and t.map:
-            underline = post.body_line + t.map[1] - 1
-            inline = tokens[k + 1] if k + 1 < len(tokens) else None
-            text = inline_text(inline.children) if inline is not None else ""
-            out.append(Glued(underline - 1, underline, text, lists > 0))
-    return out
+        yield k, t, lists > 0
 
 
 @dataclass
@@ -619,20 +625,15 @@ def swallowed_rules(post: ParsedPost) -> list[Swallowed]:
     Read from the paragraphs' own text as the one parse built it (markdown.py appends
     the swallowed line to it), so PD107 and the preview agree."""
     out: list[Swallowed] = []
-    lists = 0
     tokens = post.tokens
-    for k, t in enumerate(tokens):
-        if t.type == "list_item_open":
-            lists += 1
-        elif t.type == "list_item_close":
-            lists -= 1
-        elif t.type == "paragraph_open" and t.map and k + 1 < len(tokens):
+    for k, t, in_list in tokens_in_lists(tokens):
+        if t.type == "paragraph_open" and t.map and k + 1 < len(tokens):
             inline = tokens[k + 1]
             for n, text in enumerate(inline.content.split("\n")[1:], start=1):
                 if RULE_LINE.match(text):
                     rule_line = post.body_line + t.map[0] + n
                     out.append(Swallowed(rule_line - 1, rule_line, inline_text(inline.children or []),
-                                         lists > 0))
+                                         in_list))
     return out
 
 
