@@ -160,6 +160,17 @@ def open_post(qtbot, w, rel: str):
     return w.findings
 
 
+def cursor_at_line_end(editor, line: int, back: int = 0) -> None:
+    """Put the editor's cursor at the end of file line `line`, `back` characters
+    before it (1: before a closing quote)."""
+    editor.select_lines(line)
+    cur = editor.textCursor()
+    cur.movePosition(cur.MoveOperation.EndOfBlock)
+    for _ in range(back):
+        cur.movePosition(cur.MoveOperation.Left)
+    editor.setTextCursor(cur)
+
+
 def type_text(widget, text: str) -> None:
     """Type `text` into a widget as key presses carrying text (qtbot.keyClicks aborts
     the process on non-ASCII; newlines go as Return)."""

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.findings import Edit, Finding, Severity, Text
 from app.ui.editor import MarkdownEditor
 
-from conftest import CLEAN, ime_commit, open_post, type_text
+from conftest import CLEAN, cursor_at_line_end, ime_commit, open_post, type_text
 
 
 def test_input_method_preedit_then_commit(qtbot):
@@ -31,10 +31,7 @@ def test_input_method_preedit_then_commit(qtbot):
 
 def test_ime_in_the_window_rechecks_and_previews(window, qtbot):
     open_post(qtbot, window, CLEAN)
-    window.editor.select_lines(12)
-    cur = window.editor.textCursor()
-    cur.movePosition(cur.MoveOperation.EndOfBlock)
-    window.editor.setTextCursor(cur)
+    cursor_at_line_end(window.editor, 12)
     with qtbot.waitSignal(window.preview.rendered, timeout=20000):
         ime_commit(window.editor, "けんしょう", "検証メモ")
     assert "検証メモ" in window.editor.toPlainText()

@@ -9,7 +9,7 @@ from app.core.document import Document
 from app.core.findings import Edit
 from app.ui.textdiff import changed_span, doc_for_text, front_matter_end
 
-from conftest import CLEAN, open_post, type_text
+from conftest import CLEAN, cursor_at_line_end, open_post, type_text
 
 
 def plain_span(old: str, new: str) -> Edit | None:
@@ -83,10 +83,7 @@ def test_form_rereads_fields_only_after_front_matter_edits(window, qtbot, monkey
     editor.setTextCursor(cur)
     type_text(editor, "本文に追記。")
     assert refreshes == []  # the body: the fields are as they were
-    editor.select_lines(2)  # a front-matter line
-    cur = editor.textCursor()
-    cur.movePosition(cur.MoveOperation.EndOfBlock)
-    editor.setTextCursor(cur)
+    cursor_at_line_end(editor, 2)  # a front-matter line
     type_text(editor, "x")
     assert refreshes  # the fields are re-read
     refreshes.clear()

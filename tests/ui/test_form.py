@@ -15,7 +15,7 @@ from app.ui.form import (
     split_tags,
 )
 
-from conftest import CLEAN, DRAFT, ime_commit, open_post, type_text
+from conftest import CLEAN, DRAFT, cursor_at_line_end, ime_commit, open_post, type_text
 
 
 def changed_lines(before: bytes, after: bytes) -> list[int]:
@@ -87,11 +87,7 @@ def test_ime_into_the_form_and_typing_in_the_editor_refreshes_it(window, qtbot):
     window.form.flush()
     assert 'author: "編集チーム"' in window.editor.toPlainText()
     # typing in the editor's front matter shows up in the form
-    window.editor.select_lines(7)
-    cur = window.editor.textCursor()
-    cur.movePosition(cur.MoveOperation.EndOfBlock)
-    cur.movePosition(cur.MoveOperation.Left)
-    window.editor.setTextCursor(cur)
+    cursor_at_line_end(window.editor, 7, back=1)
     type_text(window.editor, "A")
     qtbot.waitUntil(lambda: window.form.fields["author"].value() == "編集チームA", timeout=3000)
 

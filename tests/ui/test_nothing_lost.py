@@ -4,7 +4,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.recovery import read_entry, recovery_file
 
-from conftest import CLEAN, open_post, settle, type_text
+from conftest import CLEAN, cursor_at_line_end, open_post, settle, type_text
 
 
 def append_line(window, text: str) -> None:
@@ -112,11 +112,7 @@ def test_save_is_atomic_and_keeps_crlf_and_bom(window, qtbot, site):
     raw = path.read_bytes()
     path.write_bytes(b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n"))
     open_post(qtbot, window, CLEAN)
-    window.editor.select_lines(3)
-    cur = window.editor.textCursor()
-    cur.movePosition(cur.MoveOperation.EndOfBlock)
-    cur.movePosition(cur.MoveOperation.Left)
-    window.editor.setTextCursor(cur)
+    cursor_at_line_end(window.editor, 3, back=1)
     type_text(window.editor, "!")
     assert window.save()
     after = path.read_bytes()
