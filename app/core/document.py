@@ -37,8 +37,12 @@ from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, SequenceNode
-from ruamel.yaml.parser import Parser as PureParser
+try:  # ruamel.yaml.clib: the C parser (a dependency; missing only on an odd platform)
+    from ruamel.yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - exercised where ruamel.yaml.clib has no wheel
+    CParser = None
 from ruamel.yaml.reader import Reader
+from ruamel.yaml.resolver import VersionedResolver, _DEFAULT_YAML_VERSION
 from ruamel.yaml.timestamp import TimeStamp
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
@@ -105,15 +109,47 @@ def _yaml() -> YAML:
     return y
 
 
-def _fast_yaml() -> YAML | None:
-    """A safe loader on ruamel's C parser, or None when ruamel.yaml.clib is missing
-    (the pure safe parser is no faster than the round-trip one: it is not worth a
-    second path)."""
-    y = YAML(typ="safe")
-    if y.Parser is PureParser:
-        return None
-    y.Constructor = _Fast
-    return y
+class _FastResolver(VersionedResolver):
+    """ruamel's resolver for `YAML(typ="safe")`, with its YAML version fixed.
+
+    The stock one asks the loader for the version on every scalar, through two
+    attribute lookups that fail on the C parser (two exceptions a scalar, ~20 a
+    post), and then builds its table of implicit types again for each new loader.
+    The fast load never sees a `%YAML` directive (`_ROUND_TRIP_ONLY` sends `^%` to
+    the round-trip loader), so the version is always ruamel's default and the table
+    for it can be built once and shared: it is only read after that.
+    """
+
+    processing_version = _DEFAULT_YAML_VERSION
+    _shared_table: dict = {}
+
+    def __init__(self, loadumper) -> None:
+        super().__init__(loadumper=loadumper)
+        self._version_implicit_resolver = _FastResolver._shared_table
+
+
+if CParser is not None:
+    class _FastLoader(CParser, _Fast, _FastResolver):  # type: ignore[misc,valid-type]
+        """The loader `YAML(typ="safe")` makes on the C parser, made once as a class.
+
+        ruamel builds this same combination (its `XLoader`: C reader, scanner,
+        parser and composer; Python constructor and resolver) as a new class on
+        every `YAML.compose` call, after a `YAML()` that globs for plug-ins: about
+        half of a post's front-matter time. `allow_duplicate_keys` is YAML()'s
+        default, so a duplicate key fails here as it does there.
+        """
+
+        allow_duplicate_keys = False
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            self._parser = self._composer = self
+            _Fast.__init__(self, loader=self)
+            _FastResolver.__init__(self, loadumper=self)
+
+    _FastResolver(None).versioned_resolver  # fill the shared table while single-threaded
+else:  # pragma: no cover
+    _FastLoader = None
 
 
 # Text the fast load leaves to the round-trip loader, found by one search:
@@ -177,14 +213,14 @@ def _fast_load(yaml_text: str) -> _FastLoad | None:
     """
     if _ROUND_TRIP_ONLY.search(yaml_text):
         return None
-    y = _fast_yaml()
-    if y is None:
+    if _FastLoader is None:
         return None
+    loader = _FastLoader(yaml_text)
     try:
-        node = y.compose(yaml_text)
+        node = loader.get_single_node()
         if not isinstance(node, MappingNode):
             return None
-        values = y.constructor.construct_document(node)
+        values = loader.construct_document(node)
         if not _is_plain(values):
             return None
     except Exception:  # noqa: BLE001 - any failure here only means "ask the round-trip loader"
@@ -192,6 +228,8 @@ def _fast_load(yaml_text: str) -> _FastLoad | None:
         # RecursionError on deep nesting: the round-trip loader then fails (or
         # answers) in its own way.
         return None
+    finally:
+        loader.dispose()
     # Keys are unique (a duplicate fails the load) and merge keys never get here,
     # so the dict's keys and the mapping node's pairs are in step.
     pairs = list(zip(values, node.value))

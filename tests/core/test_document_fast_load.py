@@ -23,11 +23,11 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.timestamp import TimeStamp
 
 from app.core import document
-from app.core.document import Document, _fast_load, _fast_yaml, _split_source, _yaml, plain
+from app.core.document import Document, _fast_load, _FastLoader, _split_source, _yaml, plain
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(_fast_yaml() is None, reason="ruamel.yaml.clib is not installed")
+pytestmark = pytest.mark.skipif(_FastLoader is None, reason="ruamel.yaml.clib is not installed")
 
 
 # -- comparing ------------------------------------------------------------------
