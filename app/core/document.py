@@ -244,6 +244,22 @@ def _round_trip_load(yaml_text: str) -> Any:
     return _yaml().load(yaml_text) if yaml_text.strip() else CommentedMap()
 
 
+def _unplaced_problem(exc: Exception) -> Text:
+    """PD502's message for a load that failed without a position in the text.
+
+    Python's own wording ("unhashable type: 'CommentedMap'", "maximum recursion
+    depth exceeded") says nothing to an editor; the two cases known to reach here
+    are named in words they can act on, anything else keeps the loader's message."""
+    if isinstance(exc, RecursionError):
+        ja, en = "かっこ（[ や {）の入れ子が深すぎます", "brackets ([ or {) are nested too deeply"
+    elif isinstance(exc, TypeError) and "unhashable" in str(exc):
+        ja, en = ("キーにリストやマッピング（[…] や {…}）が使われています。キーは文字で書いてください",
+                  "a list or mapping ([…] or {…}) is used as a key; write keys as plain text")
+    else:
+        ja = en = str(exc)
+    return Text(f"フロントマターの YAML が読めません: {ja}。", f"The front matter YAML does not parse: {en}.")
+
+
 def _plausible(ch: str) -> bool:
     """A character a Japanese post is made of: ASCII text, CJK punctuation, kana,
     kanji or full-width forms."""
@@ -491,8 +507,7 @@ class Document:
             # Errors without a position, including ruamel's own TypeError on a key
             # that holds a mapping inside a list (`[[a: 1]: 2]`) and nesting deeper
             # than Python's stack: a PD502 for this post, not a crash of the check.
-            self.problem = DocumentError(
-                "PD502", Text(f"フロントマターの YAML が読めません: {exc}", f"The front matter YAML does not parse: {exc}"), line=2)
+            self.problem = DocumentError("PD502", _unplaced_problem(exc), line=2)
         self.front_matter = FrontMatter(1, close + 1, yaml_text, data)
 
     @property

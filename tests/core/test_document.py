@@ -116,14 +116,18 @@ def test_front_matter_problems(src, code):
     assert Document(src).problem.code == code
 
 
-@pytest.mark.parametrize("yaml_text", [
-    "tags: [[b: 0]: 0]",  # ruamel raises TypeError (a mapping inside a key is unhashable)
-    "tags: " + "[" * 3000 + "]" * 3000,  # deeper than Python's stack
+@pytest.mark.parametrize("yaml_text,ja,en", [
+    # ruamel raises TypeError (a mapping inside a key is unhashable)
+    ("tags: [[b: 0]: 0]", "キーにリストやマッピング", "is used as a key"),
+    ("tags: " + "[" * 3000 + "]" * 3000, "入れ子が深すぎます", "nested too deeply"),  # deeper than Python's stack
 ])
-def test_yaml_that_breaks_the_loader_itself_is_a_front_matter_problem_not_a_crash(yaml_text):
+def test_yaml_that_breaks_the_loader_itself_is_a_front_matter_problem_not_a_crash(yaml_text, ja, en):
     doc = Document(f"---\ntitle: x\n{yaml_text}\n---\n本文\n")
     assert doc.problem.code == "PD502" and doc.problem.line == 2
     assert doc.fields == {} and doc.field_lines("title") is None
+    # Worded for an editor, not in Python's terms ("unhashable type", "recursion depth").
+    assert ja in doc.problem.message.ja and en in doc.problem.message.en
+    assert "unhashable" not in doc.problem.message.en and "recursion" not in doc.problem.message.en
 
 
 @pytest.mark.parametrize("raw,word", [
