@@ -9,6 +9,7 @@ they are tried in that order, so an installed copy never reads a stray checkout.
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -43,3 +44,34 @@ def sample_site() -> Path | None:
         if (p / "_posts").is_dir():
             return p
     return None
+
+
+# What a copy of the sample site leaves behind: the result cache and Jekyll's output
+# are made again in the copy, and are large.
+_NOT_COPIED = shutil.ignore_patterns(".postdesk-cache", "_site", ".jekyll-cache", "__pycache__")
+
+
+def working_sample_site(data_dir: Path) -> Path | None:
+    """The sample site an editor works on: a copy of the shipped one in `data_dir`
+    (the window passes its per-user data folder), made on first use and kept after.
+
+    The shipped copy is never opened itself: inside a macOS app it is read-only,
+    an upgrade on Windows replaces it (with the editor's changes), and in a source
+    checkout it is the test suite's fixture. A copy that exists is returned as it
+    is, so what the editor changed in it survives restarts and upgrades. A copy
+    left half-made (PostDesk stopped while copying) is made again: the copy is
+    built beside its place and renamed into it, which is atomic on one volume.
+    None when nothing is shipped; an OSError when the copy cannot be made.
+    """
+    shipped = sample_site()
+    if shipped is None:
+        return None
+    target = Path(data_dir) / "sample-site"
+    if (target / "_posts").is_dir():
+        return target
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(shipped, partial, ignore=_NOT_COPIED)
+    shutil.rmtree(target, ignore_errors=True)  # a folder without _posts/ is no copy of ours
+    partial.rename(target)
+    return target
