@@ -15,6 +15,7 @@ Qt-free: the worker process imports this module and never Qt.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -55,9 +56,25 @@ def base_document(source: str, bom: bool, path) -> Document:
     return _base[1]
 
 
+# How much lower the check process's CPU priority is than the window's. On two
+# cores the check, the render process and Chromium applying the preview's patch can
+# all want the CPU in the same moment; the check's findings arrive a few hundred
+# milliseconds after a pause anyway, while the preview is what the user watches.
+CHECK_NICENESS = 5
+
+
 def _start(site, config, rule_codes: list[str]) -> None:
     global _engine
+    _lower_priority(CHECK_NICENESS)
     _engine = Engine(site, config, rule_codes)
+
+
+def _lower_priority(steps: int) -> None:
+    """Make this (worker) process `steps` nicer, where the platform can."""
+    try:
+        os.nice(steps)
+    except (AttributeError, OSError):  # Windows has no nice(); a refused change is harmless
+        pass
 
 
 def _use_index(index) -> None:

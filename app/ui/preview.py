@@ -295,7 +295,7 @@ class PreviewView(QWebEngineView):
         store.roots[self.host] = self._site_root(root)
         body = _BODY.search(page)
         if self._loaded and root == self._loaded_root and body is not None:
-            self._run(_PATCH_JS % json.dumps(body.group(1)), lambda _r: self.rendered.emit())
+            self._run(_PATCH_JS % js_string(body.group(1)), lambda _r: self.rendered.emit())
             return
         self._loaded_root = root
         self._loaded = False
@@ -399,6 +399,22 @@ _SCROLL_JS = """(function(line){
   window.scrollTo(0, Math.max(0, top - 8));
   return 0;
 })(%d)"""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def js_string(text: str) -> str:
+    """`text` as a JavaScript string literal, its characters as they are.
+
+    json.dumps escapes every non-ASCII character by default: a Japanese body of
+    55,000 characters became a 261,000-character script for Chromium to receive and
+    parse. JSON is JavaScript (since ES2019 even with U+2028/U+2029 in a string);
+    those two are escaped anyway, and a text holding a lone surrogate (which cannot
+    cross into Qt's UTF-16 as it is) keeps the escaped form."""
+    if _SURROGATE.search(text):
+        return json.dumps(text)
+    return json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _error_page(exc: BaseException) -> str:
