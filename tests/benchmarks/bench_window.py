@@ -121,6 +121,7 @@ class Heartbeat:
         self.gaps: list[float] = []
         self.busy: list[float] = []
         self.stalls: list[tuple[float, float]] = []  # (start, end) of gaps over a frame
+        self.stall_cpu: list[float] = []  # the main thread's own CPU in each of them
 
     def _beat(self) -> None:
         now, cpu = time.perf_counter(), time.thread_time()
@@ -130,15 +131,112 @@ class Heartbeat:
             self.busy.append((cpu - self.last_cpu) * 1000)
             if gap > FRAME_MS:
                 self.stalls.append((self.last, now))
+                self.stall_cpu.append(self.busy[-1])
         self.last, self.last_cpu = now, cpu
 
     def start(self) -> None:
-        self.gaps, self.busy, self.stalls, self.last = [], [], [], None
+        self.gaps, self.busy, self.stalls, self.stall_cpu, self.last = [], [], [], [], None
         self.timer.start()
 
     def stop(self) -> list[float]:
         self.timer.stop()
         return self.gaps
+
+
+def widget_path(w) -> str:
+    """A widget named by its class and its ancestors' (the editor's viewport is a
+    QWidget inside a MarkdownEditor)."""
+    names = []
+    while w is not None and len(names) < 4:
+        names.append(w.objectName() or type(w).__name__)
+        w = w.parentWidget()
+    return "<".join(names)
+
+
+class Tracer:
+    """What the main thread did, stamped for explaining stalls: the steps of showing
+    findings (each with its own CPU), every cyclic-GC pass (which thread, which
+    generation, how long) and, with `events=True`, every event Qt delivers on the
+    main thread (an application event filter: a paint, a layout request, a timer, a
+    queued call). Within a stall, the longest silence between two stamps starts
+    with the stamp that was running."""
+
+    def __init__(self, app, events: bool):
+        import gc
+        import threading
+        from PySide6.QtCore import QObject
+        self.stamps: list[tuple[float, str]] = []
+        self.gc_passes: list[tuple[float, float, int, bool]] = []  # (start, end, generation, main thread)
+        self._gc_open: dict[int, float] = {}
+        self._main = threading.main_thread().ident
+        self._threading = threading
+        gc.callbacks.append(self._gc)
+        self.filter = None
+        self.app = app
+        if events:
+            stamps = self.stamps
+
+            class Filter(QObject):
+                def eventFilter(self, obj, event):  # noqa: N802
+                    stamps.append((time.perf_counter(), (event.type(), obj)))
+                    return False
+
+            self.filter = Filter()
+
+    def trace_events(self, window, on: bool) -> None:
+        """Stamp the events of the window's widgets (only while typing). On each
+        widget, not on the application: an application-wide filter crashed PySide6
+        6.12 within seconds (in processEvents, in C++)."""
+        if self.filter is None:
+            return
+        from PySide6.QtWidgets import QWidget
+        for w in [window] + window.findChildren(QWidget):
+            (w.installEventFilter if on else w.removeEventFilter)(self.filter)
+
+    def _gc(self, phase: str, info: dict) -> None:
+        ident = self._threading.get_ident()
+        if phase == "start":
+            self._gc_open[ident] = time.perf_counter()
+        elif ident in self._gc_open:
+            self.gc_passes.append((self._gc_open.pop(ident), time.perf_counter(), info["generation"],
+                                   ident == self._main))
+
+    def timed(self, obj, name: str, label: str, cpu_log: dict) -> None:
+        """Replace obj.name by a wrapper stamping its end with its main-thread CPU."""
+        original = getattr(obj, name)
+
+        def wrapper(*args, **kwargs):
+            cpu = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                ms = (time.thread_time() - cpu) * 1000
+                cpu_log.setdefault(label, []).append(ms)
+                self.stamps.append((time.perf_counter(), f"{label} ({ms:.0f} ms CPU)"))
+
+        setattr(obj, name, wrapper)
+
+    def gc_report(self, since: float, what: str) -> None:
+        passes = [(b - a) * 1000 for a, b, _g, _m in self.gc_passes if a >= since]
+        long = [(g, m, (b - a) * 1000) for a, b, g, m in self.gc_passes if a >= since and (b - a) * 1000 > 5]
+        print(f"  GC while {what}: {len(passes)} passes, {sum(passes):.0f} ms in all; over 5 ms: "
+              + (", ".join(f"gen {g} {'main' if m else 'pool'} {ms:.0f} ms" for g, m, ms in long) or "none"))
+
+    def in_stall(self, a: float, b: float) -> list[str]:
+        """Labels for one stall: GC passes overlapping it, and the stamp before the
+        longest silence inside it."""
+        out = [f"GC gen {g} on the {'main' if m else 'a pool'} thread {(e - s) * 1000:.0f} ms"
+               for s, e, g, m in self.gc_passes if s < b and e > a and (e - s) * 1000 > 2]
+        inside = [(t, label if isinstance(label, str) else f"Qt event {label[0].name} to {widget_path(label[1])}")
+                  for t, label in self.stamps if a < t <= b]
+        if self.filter is not None:
+            edges = [(a, "stall start")] + inside + [(b, "stall end")]
+            silences = sorted((((edges[i + 1][0] - edges[i][0]) * 1000, edges[i][1]) for i in range(len(edges) - 1)),
+                              reverse=True)
+            out += [f"{gap:.0f} ms after {label}" for gap, label in silences[:3] if gap > 2]
+            out.append("all stamps: " + " | ".join(f"{(t - a) * 1000:.0f} {label}" for t, label in inside))
+        out += sorted({label for _t, label in inside if "CPU" in label})
+        return out
 
 
 def wait(app, seconds: float, until=None) -> bool:
@@ -165,7 +263,7 @@ def open_site(app, window, root: Path, timeout: float) -> tuple[float, float | N
     return listed, (filled[0] - t) if filled else None
 
 
-def type_into(app, window, keys: int, burst: int, gap_ms: int, pause_ms: int, profile: bool):
+def type_into(app, window, keys: int, burst: int, gap_ms: int, pause_ms: int, profile: bool, tracer: Tracer):
     """Type `keys` characters in bursts; returns (heartbeat gaps, per-key processing
     times, preview refresh times from start, from the last key, findings times)."""
     from PySide6.QtCore import QEvent, Qt
@@ -204,6 +302,15 @@ def type_into(app, window, keys: int, burst: int, gap_ms: int, pause_ms: int, pr
     window.findingsUpdated.connect(lambda _f: checked.append(time.perf_counter()))
     window.findingsUpdated.connect(lambda _f: events.append((time.perf_counter(), "findings shown")))
     window._check_timer.timeout.connect(lambda: events.append((time.perf_counter(), "check started")))
+    steps: dict[str, list[float]] = {}  # the steps of showing findings: main-thread CPU each
+    for obj, name, label in ((window.editor, "set_findings", "editor marks"),
+                             (window.findings_panel, "set_findings", "panel rows"),
+                             (window.form, "set_findings", "form notes"),
+                             (window.post_list.model, "set_counts", "list counts"),
+                             (window.findings_panel.model, "set_findings", "panel model"),
+                             (window, "_checked", "findings shown in all")):
+        if obj is not None:
+            tracer.timed(obj, name, label, steps)
 
     per_key: list[float] = []
     refresh: list[float] = []
@@ -211,6 +318,7 @@ def type_into(app, window, keys: int, burst: int, gap_ms: int, pause_ms: int, pr
     findings_since_key: list[float] = []
     heart = Heartbeat()
     profiler = start_profiler() if profile else None
+    tracer.trace_events(window, True)
     heart.start()
     cpu_start, wall_start = time.thread_time(), time.perf_counter()
     typed = 0
@@ -240,11 +348,15 @@ def type_into(app, window, keys: int, burst: int, gap_ms: int, pause_ms: int, pr
         if done_checks:
             findings_since_key.append((done_checks[0] - last) * 1000)
     gaps = heart.stop()
+    tracer.trace_events(window, False)
     cpu = (time.thread_time() - cpu_start) * 1000
     wall = time.perf_counter() - wall_start
     if profiler is not None:
         stop_profiler(profiler, "typing")
-    explain(heart.stalls, events)
+    explain(heart, events, tracer)
+    tracer.gc_report(wall_start, "typing")
+    for label, values in steps.items():
+        print(f"  {label}: main-thread CPU max {max(values):.1f} ms, median {statistics.median(values):.1f}, n={len(values)}")
     print(f"  main thread's own CPU time while typing: {cpu:.0f} ms in {wall:.1f} s "
           f"({cpu / max(1, typed):.1f} ms per key, pauses' updates included)")
     print(f"  main thread's own CPU time in one gap: max {max(heart.busy):.1f} ms, "
@@ -252,18 +364,21 @@ def type_into(app, window, keys: int, burst: int, gap_ms: int, pause_ms: int, pr
     return gaps, per_key, refresh, since_key, findings_since_key
 
 
-def explain(stalls: list[tuple[float, float]], events: list[tuple[float, str]]) -> None:
+def explain(heart: Heartbeat, events: list[tuple[float, str]], tracer: Tracer) -> None:
     """Print what happened during each stall over a frame (events stamped inside it;
     the preview and the checks run in processes of their own, so nothing else of
-    PostDesk's runs Python in this process meanwhile)."""
+    PostDesk's runs Python in this process meanwhile), then each stall on its own
+    line with the main thread's own CPU in it and what the tracer saw."""
     from collections import Counter
     seen: Counter = Counter()
-    for a, b in stalls:
+    for a, b in heart.stalls:
         during = sorted({label for t, label in events if a < t <= b})
         during = during or ["nothing PostDesk stamps"]
         seen[" + ".join(during)] += 1
     for what, n in seen.most_common():
         print(f"  {n:3d} stalls over {FRAME_MS:.0f} ms during: {what}")
+    for (a, b), cpu in zip(heart.stalls, heart.stall_cpu):
+        print(f"    stall {(b - a) * 1000 - 1:.0f} ms, own CPU {cpu:.0f} ms: " + "; ".join(tracer.in_stall(a, b)))
 
 
 def start_profiler():
@@ -294,6 +409,8 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()))
     ap.add_argument("--timeout", type=float, default=900, help="seconds to wait for the list's counts")
     ap.add_argument("--profile", action="store_true", help="pyinstrument on the main thread while typing")
+    ap.add_argument("--trace", action="store_true",
+                    help="stamp every event the main thread delivers, to say what each stall was")
     args = ap.parse_args()
 
     source = bench_site(args.work, args.posts)
@@ -314,6 +431,7 @@ def main() -> None:
     long_path = root / "_posts" / LONG_NAME
     print(f"site: {args.posts} posts + a post of {len(long_path.read_text(encoding='utf-8')):,} characters")
 
+    tracer = Tracer(app, events=args.trace)
     window = None
     for label in ("first open: ", "second open:"):  # the second fills its counts from the cache
         if window is not None:
@@ -324,7 +442,9 @@ def main() -> None:
         window.resize(1500, 920)
         window.show()
         wait(app, 0.5)
+        since = time.perf_counter()
         listed, filled = open_site(app, window, root, args.timeout)
+        tracer.gc_report(since, f"the list's {label.strip(': ')} ran")
         print(f"list, {label} rows in {listed:.2f} s ({verdict(listed, LIST_S)}), counts in "
               + (f"{filled:.2f} s" if filled is not None else f"more than {args.timeout:.0f} s"))
 
@@ -360,7 +480,7 @@ def main() -> None:
     print(f"idle window (the machine's floor): max stall {max(idle):.1f} ms, p99 {pct(idle, 99):.1f}, "
           f"{sum(g > FRAME_MS for g in idle)} stalls over {FRAME_MS:.0f} ms in 3 s; load {os.getloadavg()[0]:.1f}")
     gaps, per_key, refresh, since_key, findings = type_into(app, window, args.keys, args.burst, args.gap_ms,
-                                                          args.pause_ms, args.profile)
+                                                          args.pause_ms, args.profile, tracer)
     long_gaps = [g for g in gaps if g > FRAME_MS]
     print(f"typing {len(per_key)} characters ({args.burst} per burst, {args.gap_ms} ms apart, "
           f"{args.pause_ms} ms pauses):")
