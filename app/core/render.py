@@ -121,10 +121,15 @@ class _Writer:
         return {"data-line": tok.map[0] + self.body_line} if self.source_lines else {}
 
     def _open(self, tok: Token, tag: str, attrs: dict | None = None, newline: bool = False) -> None:
-        merged = dict(tok.attrs)
-        merged.update(attrs or {})
-        merged.update(self._line_attr(tok))
-        self.out.append(f"<{tag}{html_attributes(merged)}>" + ("\n" if newline else ""))
+        line = self._line_attr(tok)
+        if tok.attrs or attrs:
+            merged = dict(tok.attrs)
+            merged.update(attrs or {})
+            merged.update(line)
+            written = html_attributes(merged)
+        else:  # most blocks: at most the line, an int (what html_attributes writes for it)
+            written = f' data-line="{line["data-line"]}"' if line else ""
+        self.out.append(f"<{tag}{written}>" + ("\n" if newline else ""))
 
     def _unknown_block(self, tok: Token) -> None:
         if tok.nesting == 1:

@@ -70,3 +70,20 @@ def test_generated_posts_render_as_a_parsed_post_renders_them(lines, front):
 @given(st.lists(LINES, max_size=30))
 def test_a_post_without_front_matter_renders_the_same(lines):
     same_as_parsed_post(Document("\n".join(lines)), None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LINES.filter(lambda line: not line.startswith("<")), max_size=40))
+def test_the_line_marks_are_the_only_difference_from_the_published_html(lines):
+    """With `source_lines` each top-level block carries ` data-line="N"` (its first
+    file line, in the order of `blocks`) and nothing else changes (raw HTML blocks
+    left out: the preview wraps them in a marked div of their own)."""
+    import re
+    from app.core.markdown import tokenize
+    from app.core.render import render_html
+    tokens, env = tokenize("\n".join(lines).replace("\r", " "))
+    marked = render_html(tokens, env, body_line=3, source_lines=True)
+    plain = render_html(tokens, env, body_line=3)
+    marks = re.findall(r' data-line="(\d+)"', marked.html)
+    assert re.sub(r' data-line="\d+"', "", marked.html) == plain.html
+    assert [int(m) for m in marks] == [first for first, _last in marked.blocks]

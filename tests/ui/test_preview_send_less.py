@@ -43,3 +43,9 @@ def test_the_check_process_is_nicer_than_the_render_process(window, qtbot):
     check = window.checker.submit(os.nice, 0).result(timeout=20)
     assert render == mine
     assert check == min(19, mine + CHECK_NICENESS) > render
+
+
+def test_the_render_process_keeps_its_site_out_of_the_cyclic_collector(window, qtbot):
+    import gc
+    frozen = window.preview.renderer(window.site).submit(gc.get_freeze_count).result(timeout=20)
+    assert frozen > 1000
