@@ -31,9 +31,19 @@ def resources_dir() -> Path:
 
 
 def sample_site() -> Path | None:
-    """The sample site `content/` shipped beside the package (or inside a bundle)."""
-    from app.core.paths import sample_site as find
-    return find()
+    """The sample site to open when there is no other: the editor's own copy of the
+    one shipped beside the package (or inside a bundle), made on first use in the
+    per-user data folder (app.core.paths.working_sample_site). Where that copy
+    cannot be made (a full or read-only disk), the shipped one itself, as before:
+    it opens, and a save that cannot write says so."""
+    from PySide6.QtCore import QStandardPaths
+
+    from app.core.paths import sample_site as shipped, working_sample_site
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    try:
+        return working_sample_site(Path(data)) if data else shipped()
+    except OSError:
+        return shipped()
 
 
 def prepare_environment() -> None:

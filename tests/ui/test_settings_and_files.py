@@ -45,6 +45,12 @@ def test_first_run_opens_the_sample_site_and_a_path_wins(qtbot, prompts, site):
     with qtbot.waitSignal(w.post_list.model.filled, timeout=60000):
         assert w.open_initial(None)
     assert w.site.root == sample_site().resolve()
+    # The editor's own copy in the per-user data folder, never the shipped one
+    # (read-only inside a macOS app, replaced by an upgrade on Windows).
+    from PySide6.QtCore import QStandardPaths
+    from app.core.paths import sample_site as shipped
+    data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)).resolve()
+    assert w.site.root != shipped().resolve() and w.site.root.is_relative_to(data)
     with qtbot.waitSignal(w.post_list.model.filled, timeout=30000):
         assert w.open_initial(site)
     assert w.site.root == site.resolve()
