@@ -342,8 +342,17 @@ class BatchValidationDialog(QDialog):
         engine = self.engine
 
         def work(op):
-            return engine.check_site(progress=lambda done, total, _res: op.report((done, total)),
-                                     cancelled=op.cancelled)
+            # The result cache the post list and `postdesk check` fill: a post
+            # unchanged since its last check is not checked again (the results are
+            # the same either way; tests/core/test_cache.py).
+            from .post_list import site_cache
+            cache = site_cache(engine)
+            try:
+                return engine.check_site(progress=lambda done, total, _res: op.report((done, total)),
+                                         cancelled=op.cancelled, cache=cache)
+            finally:
+                if cache is not None:
+                    cache.close()
 
         self.op = run_in_background(work, self._if_alive(self._done), self._if_alive(self._failed),
                                     self._if_alive(self._progress))

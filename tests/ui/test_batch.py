@@ -22,7 +22,8 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 @pytest.fixture
 def sample(tmp_path) -> Site:
     root = tmp_path / "content"
-    shutil.copytree(CONTENT, root)
+    # Without the checkout's result cache: each test starts from posts never checked.
+    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns(".postdesk-cache"))
     return Site.open(root)
 
 
@@ -218,3 +219,31 @@ def test_closing_the_dialog_mid_run_is_safe(qtbot, sample, close_first):
     assert wait_all()
     qtbot.wait(200)  # the queued results arrive, and are dropped
     assert engine.checked <= 3 < len(sample.all_posts)  # the run stopped with the dialog
+
+
+class CountingEngine(Engine):
+    """Counts the posts it really checks (a result from the cache is not one)."""
+
+    def __init__(self, site):
+        super().__init__(site)
+        self.checked = []
+
+    def check_path(self, path, *args, **kwargs):
+        self.checked.append(Path(path).name)
+        return super().check_path(path, *args, **kwargs)
+
+
+def test_a_second_run_reuses_the_result_cache_and_rechecks_only_a_changed_post(qtbot, sample, expected):
+    engine = CountingEngine(sample)
+    first = run(qtbot, make(qtbot, sample, engine))
+    assert len(engine.checked) == len(sample.all_posts)
+    engine.checked.clear()
+    again = run(qtbot, make(qtbot, sample, engine))
+    assert engine.checked == []  # every post from the cache the first run filled
+    assert [(r.rel, r.findings) for r in again] == [(r.rel, r.findings) for r in first] \
+        == [(r.rel, r.findings) for r in expected]
+    post = sample.all_posts[0].path
+    post.write_text(post.read_text(encoding="utf-8") + "\n追記。\n", encoding="utf-8")
+    run(qtbot, make(qtbot, sample, engine))
+    # That post again, and the posts whose findings read it (links to it), not the site.
+    assert post.name in engine.checked and len(engine.checked) < len(sample.all_posts)
