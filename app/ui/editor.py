@@ -220,6 +220,7 @@ class MarkdownEditor(QPlainTextEdit):
         self.findings: list[Finding] = []
         self._line_marks: dict[int, Severity] = {}
         self._search_sel: list[QTextEdit.ExtraSelection] = []
+        self._finding_sel: list[QTextEdit.ExtraSelection] = []  # made in set_findings
         self._last_top = -1
         self.blockCountChanged.connect(self._update_margin_width)
         self.updateRequest.connect(self._update_line_area)
@@ -263,6 +264,7 @@ class MarkdownEditor(QPlainTextEdit):
                 if line not in marks or f.severity.rank < marks[line].rank:
                     marks[line] = f.severity
         self._line_marks = marks
+        self._finding_sel = self._finding_selections()
         self._refresh_selections()
         self.line_area.update()
 
@@ -294,6 +296,10 @@ class MarkdownEditor(QPlainTextEdit):
         return a, b
 
     def _finding_selections(self) -> list[QTextEdit.ExtraSelection]:
+        """The findings' underlines, made once per set of findings: their cursors
+        follow the text as it is edited, as the search matches' do. (Made again on
+        every cursor move they cost ~1.1 ms of each keystroke for the long post's 29
+        findings, more with more findings.)"""
         sels = []
         doc = self.document()
         for f in self.findings:
@@ -328,7 +334,7 @@ class MarkdownEditor(QPlainTextEdit):
             current.cursor = self.textCursor()
             current.cursor.clearSelection()
             band = [current]
-        self.setExtraSelections(band + self._finding_selections() + self._search_sel)
+        self.setExtraSelections(band + self._finding_sel + self._search_sel)
 
     def setReadOnly(self, ro: bool) -> None:  # noqa: N802
         super().setReadOnly(ro)

@@ -176,3 +176,64 @@ def test_status_bar_keeps_its_height_when_the_post_becomes_modified(window, qtbo
     qtbot.waitUntil(lambda: window.status_label.text() != "")
     qtbot.wait(50)
     assert bar.height() == before
+
+
+# -- the editor's underlines -------------------------------------------------------
+def underlines(editor) -> list[tuple]:
+    return [(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format.underlineColor().name())
+            for s in editor.extraSelections() if s.format.underlineStyle() != s.format.UnderlineStyle.NoUnderline]
+
+
+def test_editor_underlines_are_made_once_and_follow_the_text(qtbot):
+    """Moving the cursor (every keystroke does) no longer makes the underlines
+    again: they are the ones set_findings made, equal to a fresh build, and an edit
+    above them carries them along with their text."""
+    from app.ui.editor import MarkdownEditor
+    from conftest import type_text
+    ed = MarkdownEditor()
+    qtbot.addWidget(ed)
+    ed.set_text("one\ntwo\nthree four\nfive")
+    whole = Finding("PD101", "residue", Severity.ERROR, 2, Text("x", "x"))
+    cols = Finding("PD202", "duplicate-section", Severity.WARNING, 3, Text("y", "y"), col=6, end_col=10)
+    ed.set_findings([whole, cols])
+    built = underlines(ed)
+    assert [ed.toPlainText()[a:b] for a, b, _c in built] == ["two", "four"]
+    made = []
+    original = ed._finding_selections
+    ed._finding_selections = lambda: made.append(1) or original()
+    for n in range(4):  # cursor moves: the current-line band moves, the underlines stay
+        cur = ed.textCursor()
+        cur.setPosition(n)
+        ed.setTextCursor(cur)
+    assert made == [] and underlines(ed) == built
+    cur = ed.textCursor()
+    cur.setPosition(0)
+    ed.setTextCursor(cur)
+    type_text(ed, "zero\n")
+    assert made == []
+    assert [ed.toPlainText()[a:b] for a, b, _c in underlines(ed)] == ["two", "four"]
+
+
+# -- the cyclic collector --------------------------------------------------------------
+def test_a_cycle_frozen_with_a_site_is_freed_when_another_opens(window, qtbot, site):
+    """The window freezes the heap once a site is loaded (gc.freeze: full collections
+    in the list's threads walked it all); opening a site hands the frozen objects
+    back and collects them, so cycles left by the previous site do not pile up."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    assert gc.get_freeze_count() > 0  # the window froze the loaded site and its rows
+    node = Node()
+    node.me = node  # a cycle: only the cyclic collector frees it
+    gone = weakref.ref(node)
+    window._freeze_heap()  # frozen with the site, as if it were part of it
+    del node
+    gc.collect()
+    assert gone() is not None  # frozen: out of the collector's sight
+    with qtbot.waitSignal(window.post_list.model.filled, timeout=30000):
+        assert window.open_site(site)
+    assert gone() is None
+    assert gc.get_freeze_count() > 0
