@@ -44,7 +44,6 @@ from app.core.document import Document
 from .app import SCHEME
 from .preview_page import CSP, EXPORT_CSP, SCHEME_NAME, preview_page, render_page, with_policy, with_preview_csp
 from .render_process import RenderProcess
-from .workers import run_in_background
 
 __all__ = ["CSP", "EXPORT_CSP", "PreviewView", "export_page", "preview_page", "render_page", "with_policy",
            "with_preview_csp"]
@@ -170,6 +169,7 @@ class PreviewView(QWebEngineView):
 
     rendered = Signal()  # a page or an in-place update is shown
     internalLinkClicked = Signal(str)
+    _done = Signal(int, object, object)  # a render's (generation, future, request), queued from the reader thread
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -191,6 +191,7 @@ class PreviewView(QWebEngineView):
         self._sync_line: int | None = None
         self.last_html = ""
         self.loadFinished.connect(self._on_load_finished)
+        self._done.connect(self._on_done)
 
     # -- public ---------------------------------------------------------------
     def show_document(self, doc: Document | None, site=None, *, immediately: bool = False) -> None:
@@ -262,8 +263,25 @@ class PreviewView(QWebEngineView):
         gen = self._generation
         renderer = self.renderer(site)
         future = renderer.render(base, text, self.base_href())
-        run_in_background(lambda op: future.result(), lambda page: self._show(gen, page, site),
-                          lambda exc: self._failed(gen, exc, (base, text, site), retried), owner=self)
+        request = (base, text, site, retried)
+        future.add_done_callback(lambda f: self._deliver(gen, f, request))
+
+    def _deliver(self, gen: int, future, request: tuple) -> None:
+        """The render process's reader thread: hand the finished render to the main
+        thread (a queued signal), unless the view is gone."""
+        try:
+            if isValid(self):
+                self._done.emit(gen, future, request)
+        except RuntimeError:
+            pass  # deleted between the check and the emit: nobody to show it to
+
+    def _on_done(self, gen: int, future, request: tuple) -> None:
+        base, text, site, retried = request
+        exc = future.exception()
+        if exc is None:
+            self._show(gen, future.result(), site)
+        else:
+            self._failed(gen, exc, (base, text, site), retried)
 
     def _failed(self, gen: int, exc: BaseException, request: tuple, retried: bool) -> None:
         """A render that raised shows the error as the page. A render process that
