@@ -66,6 +66,9 @@ class Rendered:
 
     html: str
     blocks: list[tuple[int, int]] = field(default_factory=list)
+    # Where each top-level element starts in `html`, and its length at the end;
+    # empty when the body holds raw HTML (see `_Writer.render`).
+    starts: tuple[int, ...] = ()
 
 
 def render_html(tokens: Sequence[Token], env: dict, *, body_line: int = 1,
@@ -76,7 +79,8 @@ def render_html(tokens: Sequence[Token], env: dict, *, body_line: int = 1,
     lines; `source_lines` adds `data-line` attributes (preview mode only).
     """
     writer = _Writer(tokens, body_line, source_lines)
-    return Rendered(writer.render(), writer.blocks)
+    html, starts = writer.render()
+    return Rendered(html, writer.blocks, starts)
 
 
 def escape_text(text: str) -> str:
@@ -105,12 +109,35 @@ class _Writer:
         self.out: list[str] = []
         self.in_footnote_paragraph = False
         self.backlink_paragraph = False
+        self.raw = False  # raw HTML written (a block or a span)
 
-    def render(self) -> str:
+    def render(self) -> tuple[str, tuple[int, ...]]:
+        """The HTML, and where each top-level block starts in it (its length last).
+
+        The starts let the window's preview replace only the blocks an edit changed
+        (preview.py). They are given only when that is exact: no raw HTML, which
+        can leave elements open for the HTML parser to carry into the next block,
+        and every block one element followed by a newline (what each handler
+        writes for a top-level token; the footnotes, whose tokens are all top-level,
+        are one block); otherwise they are empty."""
+        out, marks, notes = self.out, [0], False
         for tok in self.tokens:
+            if tok.level == 0 and tok.nesting >= 0 and not notes:
+                marks.append(len(out))
+            notes = tok.type == "footnote_block_open" or notes and tok.type != "footnote_block_close"
             handler: Callable[[Token], None] = getattr(self, "_" + tok.type, self._unknown_block)
             handler(tok)
-        return "".join(self.out)
+        marks.append(len(out))
+        chunks = [chunk for chunk in ("".join(out[a:b]) for a, b in zip(marks, marks[1:])) if chunk]
+        html = "".join(chunks)
+        if self.raw:
+            return html, ()
+        starts = [0]
+        for chunk in chunks:
+            if chunk[0] != "<" or not chunk.endswith(">\n"):
+                return html, ()
+            starts.append(starts[-1] + len(chunk))
+        return html, tuple(starts)
 
     # -- helpers ------------------------------------------------------------
     def _line_attr(self, tok: Token) -> dict:
@@ -205,6 +232,7 @@ class _Writer:
                             f"{code}</code></pre>\n")
 
     def _html_block(self, tok: Token) -> None:
+        self.raw = True
         line = self._line_attr(tok)
         content = strip_guard(tok.content)
         if line:
@@ -240,7 +268,10 @@ class _Writer:
     _th_close = _td_close = _cell_close
 
     def _inline(self, tok: Token) -> None:
-        text = render_inline(tok.children or [])
+        children = tok.children or []
+        if not self.raw and any(t.type == "html_inline" for t in children):
+            self.raw = True
+        text = render_inline(children)
         if text:
             self.out.append(text)
 

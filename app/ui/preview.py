@@ -42,7 +42,8 @@ from shiboken6 import isValid
 from app.core.document import Document
 
 from .app import SCHEME
-from .preview_page import CSP, EXPORT_CSP, SCHEME_NAME, preview_page, render_page, with_policy, with_preview_csp
+from .preview_page import (CSP, EXPORT_CSP, SCHEME_NAME, block_update, preview_page, render_page, with_policy,
+                           with_preview_csp)
 from .render_process import RenderProcess
 
 __all__ = ["CSP", "EXPORT_CSP", "PreviewView", "export_page", "preview_page", "render_page", "with_policy",
@@ -189,7 +190,9 @@ class PreviewView(QWebEngineView):
         self._resolved_root: tuple[object, Path | None] = (None, None)
         self._loaded = False
         self._sync_line: int | None = None
+        self._shown: tuple[str, tuple[int, ...]] | None = None  # the page (and its block starts) the DOM holds
         self.last_html = ""
+        self.last_update = ""  # how the last page was shown: "load", "body" or "blocks" (for tests)
         self.loadFinished.connect(self._on_load_finished)
         self._done.connect(self._on_done)
 
@@ -216,6 +219,7 @@ class PreviewView(QWebEngineView):
         self._shared.store.pages.pop(self.host, None)
         self.setHtml("")
         self._loaded = False
+        self._shown = None
 
     def base_href(self) -> str:
         return f"{_OWN}://{self.host}/"
@@ -279,7 +283,8 @@ class PreviewView(QWebEngineView):
         base, text, site, retried = request
         exc = future.exception()
         if exc is None:
-            self._show(gen, future.result(), site)
+            page, starts = future.result()
+            self._show(gen, page, site, starts)
         else:
             self._failed(gen, exc, (base, text, site), retried)
 
@@ -303,7 +308,10 @@ class PreviewView(QWebEngineView):
             self._resolved_root = (root, Path(root).resolve() if root else None)
         return self._resolved_root[1]
 
-    def _show(self, gen: int, page: str, site) -> None:
+    def _show(self, gen: int, page: str, site, starts: tuple[int, ...] = ()) -> None:
+        """Show `page` (`starts`: where its body's top-level blocks start, when
+        only the changed ones may be replaced): loaded the first time, patched in
+        place after."""
         if not isValid(self) or gen != self._generation:
             return  # the view is gone (window closed mid-render), or a newer render is on its way
         self.last_html = page
@@ -311,13 +319,45 @@ class PreviewView(QWebEngineView):
         store = self._shared.store
         store.pages[self.host] = page.encode("utf-8")
         store.roots[self.host] = self._site_root(root)
-        body = _BODY.search(page)
-        if self._loaded and root == self._loaded_root and body is not None:
-            self._run(_PATCH_JS % js_string(body.group(1)), lambda _r: self.rendered.emit())
-            return
+        shown, self._shown = self._shown, (page, starts)
+        if self._loaded and root == self._loaded_root:
+            update = block_update(shown, (page, starts)) if shown is not None else None
+            if update is not None:
+                self._patch_blocks(page, update, len(shown[1]) - 1, len(starts) - 1)
+                return
+            if self._patch_body(page):
+                return
         self._loaded_root = root
         self._loaded = False
+        self._shown = None  # a loaded body ends in one more newline than a patched one: the next patch mends it
+        self.last_update = "load"
         self.load(QUrl(f"{self.base_href()}{PAGE_PATH[1:]}?v={gen}"))
+
+    def _patch_body(self, page: str) -> bool:
+        """Patch the whole body to `page`'s (False: it has none)."""
+        body = _BODY.search(page)
+        if body is None:
+            return False
+        self.last_update = "body"
+        self._run(_PATCH_JS % js_string(body.group(1)), lambda _r: self.rendered.emit())
+        return True
+
+    def _patch_blocks(self, page: str, update: tuple, before: int, after: int) -> None:
+        """Replace only the blocks `update` names (see `block_update`): the post's
+        blocks are one element and a newline each, so the new blocks parse as they
+        would within the whole body, and the DOM ends as a fresh parse would make
+        it. Where the page does not hold the expected nodes (any doubt), the script
+        says so and the whole body is patched instead."""
+        kept, removed, html, moved = update
+        self.last_update = "blocks"
+
+        def done(result) -> None:
+            if result != "ok" and isValid(self) and self._shown is not None:
+                self._patch_body(self._shown[0])  # the newest page: it runs after any update sent since
+                return
+            self.rendered.emit()
+
+        self._run(_BLOCKS_JS % (kept, removed, js_string(html), json.dumps(moved), before, after), done)
 
     def _on_load_finished(self, ok: bool) -> None:
         if not self.url().toString().startswith(self.base_href()):
@@ -395,6 +435,28 @@ _PATCH_JS = """(function(html){
   patch(document.body, fresh);
   return 0;
 })(%s)"""
+
+
+# An update that replaces only the changed top-level blocks of the post's content
+# (preview_page.block_update): `kept` blocks stay, the next `removed` go, the blocks
+# of `html` come in their place, the kept blocks at the indexes of `moved` take new
+# data-line values. Each block is one element and a newline text node after the
+# content's leading newline, so the content holds 1 + 2 * blocks nodes: checked
+# before and after, and any other count answers 'full' (the caller then patches
+# the whole body, which makes any tree right).
+_BLOCKS_JS = """(function(kept, removed, html, moved, before, after){
+  var c = document.querySelector('body > article.post > div.post-content');
+  if (!c || c.childNodes.length !== 1 + 2 * before) return 'full';
+  var next = c.childNodes[1 + 2 * (kept + removed)] || null;
+  for (var i = 0; i < 2 * removed; i++) c.removeChild(c.childNodes[1 + 2 * kept]);
+  var fresh = document.createElement('body');
+  fresh.innerHTML = html;
+  while (fresh.firstChild) c.insertBefore(fresh.firstChild, next);
+  if (c.childNodes.length !== 1 + 2 * after) return 'full';
+  for (var j = 0; j < moved.length; j++)
+    c.childNodes[1 + 2 * moved[j][0]].setAttribute('data-line', String(moved[j][1]));
+  return 'ok';
+})(%d, %d, %s, %s, %d, %d)"""
 
 
 # Follow the editor: the block holding `line` (the last with data-line <= line), and

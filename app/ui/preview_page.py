@@ -15,6 +15,8 @@ from app.core.markdown import tokenize
 from app.core.preview import page_html
 from app.core.render import Rendered, render_html
 
+from .textdiff import common_prefix_length
+
 SCHEME_NAME = "postdesk"  # the preview's URL scheme (app.ui.app registers it with Qt)
 # Stricter than the exported page's policy (which lets a reviewer's browser fetch
 # remote images): every policy on a page applies, so this one wins in the preview.
@@ -65,13 +67,82 @@ def render_body(doc: Document, site) -> Rendered:
     return render_html(tokens, env, body_line=doc.body_line, source_lines=True)
 
 
+def _title(doc: Document) -> str:
+    return str(doc.get("title") or (doc.path.stem if doc.path else ""))
+
+
 def render_page(doc: Document, site, *, base_href: str | None) -> str:
     """A complete page for `doc` (body blocks carry `data-line` for the scroll sync),
     with the policy of wherever it is shown left to the caller (see `preview_page`)."""
-    title = str(doc.get("title") or (doc.path.stem if doc.path else ""))
-    return page_html(render_body(doc, site), title=title, base_href=base_href)
+    return page_html(render_body(doc, site), title=_title(doc), base_href=base_href)
+
+
+def preview_render(doc: Document, site, *, base_href: str) -> tuple[str, tuple[int, ...]]:
+    """`preview_page`, and where each top-level block of the post's body starts in
+    it, the body's end last (`Rendered.starts` moved to the page; empty when the
+    preview must replace the whole body: raw HTML, or no blocks)."""
+    rendered = render_body(doc, site)
+    page = with_preview_csp(page_html(rendered, title=_title(doc), base_href=base_href))
+    if not rendered.starts or not rendered.html:
+        return page, ()
+    at = page.rfind(rendered.html)  # the body is the page's last part but a fixed tail
+    return page, tuple(at + start for start in rendered.starts)
 
 
 def preview_page(doc: Document, site, *, base_href: str) -> str:
     """What the preview view shows: `render_page` under the strict policy."""
-    return with_preview_csp(render_page(doc, site, base_href=base_href))
+    return preview_render(doc, site, base_href=base_href)[0]
+
+
+_LINE = re.compile(r' data-line="(\d+)"')
+
+
+def block_update(old: tuple[str, tuple[int, ...]], new: tuple[str, tuple[int, ...]]):
+    """How the preview's page changes from `old` to `new` (each `preview_render`'s
+    result) in whole top-level blocks: `(kept, removed, html, moved)`, meaning keep
+    the first `kept` blocks, replace the next `removed` by the blocks of `html`,
+    keep the rest, and give the kept blocks at the new indexes in `moved` the new
+    data-line values paired with them (blocks below an added or removed line move).
+    None when the pages differ outside the blocks or either has no block starts."""
+    (old_page, old_starts), (new_page, new_starts) = old, new
+    if not old_starts or not new_starts or old_page[:old_starts[0]] != new_page[:new_starts[0]] \
+            or old_page[old_starts[-1]:] != new_page[new_starts[-1]:]:
+        return None
+    n_old, n_new = len(old_starts) - 1, len(new_starts) - 1
+    kept = _equal_leading_blocks(old_page, old_starts, new_page, new_starts)
+    moved: list[tuple[int, int]] = []
+    same = 0
+    while same < min(n_old, n_new) - kept:
+        a = old_page[old_starts[n_old - same - 1]:old_starts[n_old - same]]
+        b = new_page[new_starts[n_new - same - 1]:new_starts[n_new - same]]
+        if a != b:
+            line = _moved_line(a, b)
+            if line is None:
+                break
+            moved.append((n_new - same - 1, line))
+        same += 1
+    html = new_page[new_starts[kept]:new_starts[n_new - same]]
+    return kept, n_old - kept - same, html, moved
+
+
+def _equal_leading_blocks(old_page: str, old_starts: tuple[int, ...], new_page: str,
+                          new_starts: tuple[int, ...]) -> int:
+    """How many blocks at the start of both pages are the same text at the same place."""
+    common = common_prefix_length(old_page, new_page)
+    kept = 0
+    limit = min(len(old_starts), len(new_starts)) - 1
+    while kept < limit and old_starts[kept + 1] == new_starts[kept + 1] <= common:
+        kept += 1
+    return kept
+
+
+def _moved_line(old: str, new: str) -> int | None:
+    """The data-line of block `new` when it equals block `old` but for that value
+    (None: they differ otherwise). Only a top-level block's first tag carries one."""
+    a, b = old.find(">"), new.find(">")
+    if old[a:] != new[b:]:
+        return None
+    line = _LINE.search(new, 0, b)
+    if line is None or _LINE.sub("", old[:a]) != _LINE.sub("", new[:b]):
+        return None
+    return int(line.group(1))

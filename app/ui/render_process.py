@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from app.core.document import Document
 
 from .check_process import base_document, process_context
-from .preview_page import preview_page
+from .preview_page import preview_render
 from .textdiff import doc_for_text
 
 _site = None  # in the worker process
@@ -45,10 +45,10 @@ def _start(site) -> None:
     gc.freeze()
 
 
-def _render(source: str, bom: bool, path, text: str | None, base_href: str) -> str:
+def _render(source: str, bom: bool, path, text: str | None, base_href: str) -> tuple[str, tuple[int, ...]]:
     base = base_document(source, bom, path)
     doc = base if text is None else doc_for_text(base, text)
-    return preview_page(doc, _site, base_href=base_href)
+    return preview_render(doc, _site, base_href=base_href)
 
 
 def _serve(requests, replies, initializer, initargs: tuple) -> None:
@@ -200,5 +200,6 @@ class RenderProcess(PipeWorker):
 
     def render(self, base: Document, text: str | None, base_href: str) -> Future:
         """A future of the preview page for `text` (the editor's; None: `base`'s own)
-        over `base` (the post as read from disk, or any Document)."""
+        over `base` (the post as read from disk, or any Document), with its block
+        starts (`preview_page.preview_render`)."""
         return self.submit(_render, base.source, base.bom, base.path, text, base_href)
