@@ -15,7 +15,7 @@ from app.core.markdown import tokenize
 from app.core.preview import page_html
 from app.core.render import Rendered, render_html
 
-from .textdiff import common_prefix_length
+from .textdiff import common_prefix_length, common_suffix_length
 
 SCHEME_NAME = "postdesk"  # the preview's URL scheme (app.ui.app registers it with Qt)
 # Stricter than the exported page's policy (which lets a reviewer's browser fetch
@@ -94,7 +94,7 @@ def preview_page(doc: Document, site, *, base_href: str) -> str:
     return preview_render(doc, site, base_href=base_href)[0]
 
 
-_LINE = re.compile(r' data-line="(\d+)"')
+_MARK = ' data-line="'
 
 
 def block_update(old: tuple[str, tuple[int, ...]], new: tuple[str, tuple[int, ...]]):
@@ -111,7 +111,7 @@ def block_update(old: tuple[str, tuple[int, ...]], new: tuple[str, tuple[int, ..
     n_old, n_new = len(old_starts) - 1, len(new_starts) - 1
     kept = _equal_leading_blocks(old_page, old_starts, new_page, new_starts)
     moved: list[tuple[int, int]] = []
-    same = 0
+    same = _equal_trailing_blocks(old_page, old_starts, new_page, new_starts, kept)
     while same < min(n_old, n_new) - kept:
         a = old_page[old_starts[n_old - same - 1]:old_starts[n_old - same]]
         b = new_page[new_starts[n_new - same - 1]:new_starts[n_new - same]]
@@ -136,13 +136,34 @@ def _equal_leading_blocks(old_page: str, old_starts: tuple[int, ...], new_page: 
     return kept
 
 
+def _equal_trailing_blocks(old_page: str, old_starts: tuple[int, ...], new_page: str,
+                           new_starts: tuple[int, ...], kept: int) -> int:
+    """How many blocks at the end of both pages (not among the `kept` leading ones)
+    are the same text at the same distance from the end: most keystrokes change
+    one line, and every block but that line's is found here without a comparison
+    of its own."""
+    limit = min(len(old_starts), len(new_starts)) - 1 - kept
+    common = common_suffix_length(old_page, new_page, min(len(old_page) - old_starts[kept],
+                                                          len(new_page) - new_starts[kept]))
+    old_end, new_end = len(old_page), len(new_page)
+    same = 0
+    while same < limit and old_end - old_starts[-2 - same] == new_end - new_starts[-2 - same] <= common:
+        same += 1
+    return same
+
+
 def _moved_line(old: str, new: str) -> int | None:
     """The data-line of block `new` when it equals block `old` but for that value
-    (None: they differ otherwise). Only a top-level block's first tag carries one."""
+    (None: they differ otherwise). Only a top-level block's first tag carries one
+    (string operations, not a pattern: below an added line every block is asked)."""
     a, b = old.find(">"), new.find(">")
     if old[a:] != new[b:]:
         return None
-    line = _LINE.search(new, 0, b)
-    if line is None or _LINE.sub("", old[:a]) != _LINE.sub("", new[:b]):
+    i, j = old.rfind(_MARK, 0, a), new.rfind(_MARK, 0, b)
+    if i < 0 or j < 0 or old[:i] != new[:j]:
         return None
-    return int(line.group(1))
+    end_old, end_new = old.find('"', i + len(_MARK)), new.find('"', j + len(_MARK))
+    value = new[j + len(_MARK):end_new]
+    if old[end_old:a] != new[end_new:b] or not value.isdigit() or not old[i + len(_MARK):end_old].isdigit():
+        return None
+    return int(value)
