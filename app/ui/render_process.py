@@ -25,16 +25,18 @@ import itertools
 import threading
 from concurrent.futures import CancelledError, Future
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 
 from app.core.document import Document
 from app.core.findings import Edit
 
 from .check_process import base_document, process_context
 from .preview_page import preview_render
-from .textdiff import changed_span, doc_for_text
+from .textdiff import changed_span, common_prefix_length, common_suffix_length, doc_for_text
 
 _site = None  # in the worker process
 _kept: tuple[Document, str | None] | None = None  # the last post as read from disk and text rendered, in the worker
+_sent_page = ""  # the last page sent to the window, in the worker (see PageReply)
 
 
 def _start(site) -> None:
@@ -47,7 +49,7 @@ def _start(site) -> None:
     gc.freeze()
 
 
-def _render(source: str, bom: bool, path, text: str | None, base_href: str) -> tuple[str, tuple[int, ...]]:
+def _render(source: str, bom: bool, path, text: str | None, base_href: str) -> PageReply:
     """The page for `text` over the post as read from disk (`source`, `bom`, `path`);
     both are kept for the edits that follow (`_render_edit`)."""
     global _kept
@@ -57,7 +59,7 @@ def _render(source: str, bom: bool, path, text: str | None, base_href: str) -> t
     return _page(base, text, base_href)
 
 
-def _render_edit(start: int, end: int, insert: str, base_href: str) -> tuple[str, tuple[int, ...]]:
+def _render_edit(start: int, end: int, insert: str, base_href: str) -> PageReply:
     """The page for the last text rendered with `[start:end]` replaced by `insert`,
     over the same post as read from disk (see RenderProcess.render)."""
     global _kept
@@ -69,9 +71,47 @@ def _render_edit(start: int, end: int, insert: str, base_href: str) -> tuple[str
     return _page(base, text, base_href)
 
 
-def _page(base: Document, text: str | None, base_href: str) -> tuple[str, tuple[int, ...]]:
+def _page(base: Document, text: str | None, base_href: str) -> PageReply:
+    global _sent_page
     doc = base if text is None else doc_for_text(base, text)
-    return preview_render(doc, _site, base_href=base_href)
+    page, starts = preview_render(doc, _site, base_href=base_href)
+    reply = PageReply.between(_sent_page, page, starts)
+    _sent_page = page
+    return reply
+
+
+@dataclass(frozen=True)
+class PageReply:
+    """A rendered page as the render process sends it: what differs from the page it
+    sent before (the window's reader thread rebuilds it, `PageDecoder`). A whole
+    page of the 42,830-character post is ~150 KB of UTF-8, which took ~1.6 ms more
+    than a short reply to cross the pipe; a keystroke changes a few characters."""
+
+    prefix: int  # characters kept from the start of the page sent before
+    suffix: int  # and from its end
+    middle: str  # between them
+    starts: tuple[int, ...]  # preview_render's block starts, in the new page
+
+    @staticmethod
+    def between(old: str, new: str, starts: tuple[int, ...]) -> "PageReply":
+        prefix = common_prefix_length(old, new)
+        suffix = common_suffix_length(old, new, min(len(old), len(new)) - prefix)
+        return PageReply(prefix, suffix, new[prefix:len(new) - suffix], starts)
+
+
+class PageDecoder:
+    """The window's side of one render process's replies, in the order they came:
+    each PageReply becomes the page and its starts; any other value is as sent."""
+
+    def __init__(self):
+        self._page = ""  # the last page rebuilt, the same as the process's `_sent_page`
+
+    def __call__(self, value):
+        if not isinstance(value, PageReply):
+            return value
+        page = self._page
+        self._page = page[:value.prefix] + value.middle + page[len(page) - value.suffix:]
+        return self._page, value.starts
 
 
 def _serve(requests, replies, initializer, initargs: tuple) -> None:
@@ -121,7 +161,8 @@ class _Channel:
     fails with BrokenProcessPool (as a ProcessPoolExecutor's would), and the
     channel takes no more."""
 
-    def __init__(self, initializer, initargs: tuple):
+    def __init__(self, initializer, initargs: tuple, decode=None):
+        self._decode = decode or (lambda value: value)
         ctx = process_context()
         requests_in, self._requests = ctx.Pipe(duplex=False)
         replies, replies_out = ctx.Pipe(duplex=False)
@@ -160,6 +201,8 @@ class _Channel:
                 key, ok, value = replies.recv()
             except (EOFError, OSError):
                 break
+            if ok:
+                value = self._decode(value)  # every reply, in order: a decoder may keep state
             with self._lock:
                 future = self._waiting.pop(key, None)
             if future is None:
@@ -194,7 +237,14 @@ class PipeWorker:
 
     def __init__(self, initializer, initargs: tuple):
         self._init = (initializer, initargs)
-        self._channel = _Channel(initializer, initargs)
+        self._channel = self._new_channel()
+
+    def _new_channel(self) -> _Channel:
+        return _Channel(*self._init, self._decoder())
+
+    def _decoder(self):
+        """What turns a reply into a result, one per process (None: as sent)."""
+        return None
 
     def submit(self, fn, *args) -> Future:
         """A future of `fn(*args)` in the worker; a new process when the old one died."""
@@ -207,7 +257,7 @@ class PipeWorker:
     def restart(self) -> None:
         """A new process in place of the old one (which ends after the call it runs)."""
         self._channel.close()
-        self._channel = _Channel(*self._init)
+        self._channel = self._new_channel()
 
     def close(self) -> None:
         """Cancel waiting calls; the process ends after the one running (if any)."""
@@ -216,6 +266,9 @@ class PipeWorker:
 
 class RenderProcess(PipeWorker):
     """One worker process rendering preview pages for one site (None: no site)."""
+
+    def _decoder(self):
+        return PageDecoder()
 
     def __init__(self, site):
         super().__init__(_start, (site,))

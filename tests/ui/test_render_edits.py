@@ -92,3 +92,21 @@ def test_a_replaced_process_gets_the_whole_request(renderer, sent):
     assert page == expected(base, text)
     assert sent[-1] == "_render"
     assert renderer.submit(os.getpid).result(timeout=20) != pid
+
+
+@given(st.lists(st.text("あい<>\n", max_size=30), min_size=1, max_size=6))
+def test_a_page_sent_as_its_difference_is_rebuilt_exactly(pages):
+    from app.ui.render_process import PageDecoder, PageReply
+    decode, sent = PageDecoder(), ""
+    for page in pages:
+        reply = PageReply.between(sent, page, (1, 2))
+        assert decode(reply) == (page, (1, 2))
+        sent = page
+    assert decode(42) == 42  # any other reply is as sent
+
+
+def test_a_keystroke_s_reply_carries_only_what_changed():
+    from app.ui.render_process import PageReply
+    old, new = expected(post(), None)[0], expected(post("あ"), None)[0]
+    reply = PageReply.between(old, new, ())
+    assert len(reply.middle) < 50 and reply.prefix + len(reply.middle) + reply.suffix == len(new)
