@@ -254,12 +254,13 @@ def open_site(app, window, root: Path, timeout: float) -> tuple[float, float | N
     """(seconds until open_site returned with the rows listed, seconds until every
     count is in, or None after `timeout`)."""
     filled = []
-    window.post_list.model.filled.connect(lambda: filled.append(time.perf_counter()))
+    stamp = lambda: filled.append(time.perf_counter())  # noqa: E731
+    window.post_list.model.filled.connect(stamp)
     t = time.perf_counter()
     window.open_site(root)
     listed = time.perf_counter() - t
     wait(app, timeout, lambda: bool(filled))
-    window.post_list.model.filled.disconnect()
+    window.post_list.model.filled.disconnect(stamp)  # only ours: the window's own slot stays
     return listed, (filled[0] - t) if filled else None
 
 
