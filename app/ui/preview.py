@@ -166,7 +166,8 @@ class PreviewPage(QWebEnginePage):
 class PreviewView(QWebEngineView):
     """The preview pane. `show_document(doc, site)` and `show_text(base, text, site)`
     schedule a debounced update, rendered in a process of its own (render_process.py)
-    and shown by changing only the nodes of the page that differ (see `_PATCH_JS`)."""
+    and shown by replacing only the top-level blocks that changed (`_BLOCKS_JS`) or,
+    where that is not exact, the nodes of the body that differ (`_PATCH_JS`)."""
 
     rendered = Signal()  # a page or an in-place update is shown
     internalLinkClicked = Signal(str)
