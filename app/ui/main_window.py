@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._check_gen = 0
         self._doc_memo: tuple[Document, str, Document] | None = None
         self._front_end = math.inf  # see front_matter_end()
+        self._batch = None  # the Validate Site dialog, kept while its site is open
         self.prompt = Prompts(self)
 
         # central: editor (+ find bar) beside the preview
@@ -830,10 +831,28 @@ class MainWindow(QMainWindow):
         return new_path
 
     def validate_site(self):
-        """Tools → Validate site: the batch dialog (another engineer's), opening a
-        finding's post at its line on double-click."""
+        """Tools → Validate site: the batch dialog, opening a finding's post at its
+        line on double-click.
+
+        One dialog per window, as a tool window is: asking again brings it to the
+        front and, unless a run is going on, checks the site again (the result
+        cache makes that quick: only what changed is checked). A dialog left from
+        another site is closed and replaced."""
         if self.site is None:
             return None
+        from shiboken6 import isValid
+
+        dialog = self._batch if self._batch is not None and isValid(self._batch) else None
+        if dialog is not None and dialog.site is self.site:
+            dialog.show()
+            dialog.raise_()
+            dialog.activateWindow()
+            if not dialog.running:
+                dialog.start()
+            return dialog
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
         from .batch import BatchValidationDialog
         self._batch = BatchValidationDialog(self.site, self.engine, parent=self,
                                             open_location=lambda path, line: self.open_post(Path(path), line))

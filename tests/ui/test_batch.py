@@ -247,3 +247,32 @@ def test_a_second_run_reuses_the_result_cache_and_rechecks_only_a_changed_post(q
     run(qtbot, make(qtbot, sample, engine))
     # That post again, and the posts whose findings read it (links to it), not the site.
     assert post.name in engine.checked and len(engine.checked) < len(sample.all_posts)
+
+
+def test_asking_again_reuses_the_dialog_and_checks_again(window, qtbot):
+    first = window.validate_site()
+    with qtbot.waitSignal(first.completed, timeout=60000):
+        pass
+    first.close()
+    with qtbot.waitSignal(first.completed, timeout=60000):  # a new run in the same dialog
+        again = window.validate_site()
+    assert again is first and again.isVisible()
+    assert len(window.findChildren(BatchValidationDialog)) == 1
+    assert len(again.model.results) == len(window.site.all_posts)
+    again.close()
+
+
+def test_another_site_gets_its_own_dialog(window, qtbot, sample):
+    first = window.validate_site()
+    with qtbot.waitSignal(first.completed, timeout=60000):
+        pass
+    with qtbot.waitSignal(window.post_list.model.filled, timeout=60000):
+        assert window.open_site(sample.root)
+    from shiboken6 import isValid
+    second = window.validate_site()
+    qtbot.waitUntil(lambda: not isValid(first), timeout=10000)  # the old site's dialog is gone
+    assert second.site is window.site and second.isVisible()
+    with qtbot.waitSignal(second.completed, timeout=60000):
+        pass
+    assert {r.path.parent.parent for r in second.model.results} == {sample.root}
+    second.close()
