@@ -192,6 +192,7 @@ class PreviewView(QWebEngineView):
         self._loaded = False
         self._sync_line: int | None = None
         self._shown: tuple[str, tuple[int, ...]] | None = None  # the page (and its block starts) the DOM holds
+        self._just_loaded = False  # the DOM is a loaded page's, not yet patched
         self.last_html = ""
         self.last_update = ""  # how the last page was shown: "load", "body" or "blocks" (for tests)
         self.loadFinished.connect(self._on_load_finished)
@@ -322,15 +323,17 @@ class PreviewView(QWebEngineView):
         store.roots[self.host] = self._site_root(root)
         shown, self._shown = self._shown, (page, starts)
         if self._loaded and root == self._loaded_root:
+            just_loaded, self._just_loaded = self._just_loaded, False
             update = block_update(shown, (page, starts)) if shown is not None else None
-            if update is not None:
-                self._patch_blocks(page, update, len(shown[1]) - 1, len(starts) - 1)
+            tail = _body_tail(page) if just_loaded else ""
+            if update is not None and tail is not None:
+                self._patch_blocks(update, len(shown[1]) - 1, len(starts) - 1, tail)
                 return
             if self._patch_body(page):
                 return
         self._loaded_root = root
         self._loaded = False
-        self._shown = None  # a loaded body ends in one more newline than a patched one: the next patch mends it
+        self._just_loaded = True
         self.last_update = "load"
         self.load(QUrl(f"{self.base_href()}{PAGE_PATH[1:]}?v={gen}"))
 
@@ -343,12 +346,13 @@ class PreviewView(QWebEngineView):
         self._run(_PATCH_JS % js_string(body.group(1)), lambda _r: self.rendered.emit())
         return True
 
-    def _patch_blocks(self, page: str, update: tuple, before: int, after: int) -> None:
+    def _patch_blocks(self, update: tuple, before: int, after: int, tail: str) -> None:
         """Replace only the blocks `update` names (see `block_update`): the post's
         blocks are one element and a newline each, so the new blocks parse as they
         would within the whole body, and the DOM ends as a fresh parse would make
-        it. Where the page does not hold the expected nodes (any doubt), the script
-        says so and the whole body is patched instead."""
+        it. `tail` (after a load): the whitespace the body's last text node becomes.
+        Where the page does not hold the expected nodes (any doubt), the script says
+        so and the whole body is patched instead."""
         kept, removed, html, moved = update
         self.last_update = "blocks"
 
@@ -358,7 +362,8 @@ class PreviewView(QWebEngineView):
                 return
             self.rendered.emit()
 
-        self._run(_BLOCKS_JS % (kept, removed, js_string(html), json.dumps(moved), before, after), done)
+        self._run(_BLOCKS_JS % (kept, removed, js_string(html), json.dumps(moved), before, after, js_string(tail)),
+                  done)
 
     def _on_load_finished(self, ok: bool) -> None:
         if not self.url().toString().startswith(self.base_href()):
@@ -444,10 +449,17 @@ _PATCH_JS = """(function(html){
 # data-line values. Each block is one element and a newline text node after the
 # content's leading newline, so the content holds 1 + 2 * blocks nodes: checked
 # before and after, and any other count answers 'full' (the caller then patches
-# the whole body, which makes any tree right).
-_BLOCKS_JS = """(function(kept, removed, html, moved, before, after){
+# the whole body, which makes any tree right). The first update after a load also
+# sets the body's last text node, the whitespace after the article, to `tail`: a
+# loaded body ends with the newlines after </body> and </html> as well.
+_BLOCKS_JS = """(function(kept, removed, html, moved, before, after, tail){
   var c = document.querySelector('body > article.post > div.post-content');
   if (!c || c.childNodes.length !== 1 + 2 * before) return 'full';
+  if (tail) {
+    var last = document.body.lastChild;
+    if (!last || last.nodeType !== 3 || last.previousSibling !== c.parentNode) return 'full';
+    last.data = tail;
+  }
   var next = c.childNodes[1 + 2 * (kept + removed)] || null;
   for (var i = 0; i < 2 * removed; i++) c.removeChild(c.childNodes[1 + 2 * kept]);
   var fresh = document.createElement('body');
@@ -457,7 +469,7 @@ _BLOCKS_JS = """(function(kept, removed, html, moved, before, after){
   for (var j = 0; j < moved.length; j++)
     c.childNodes[1 + 2 * moved[j][0]].setAttribute('data-line', String(moved[j][1]));
   return 'ok';
-})(%d, %d, %s, %s, %d, %d)"""
+})(%d, %d, %s, %s, %d, %d, %s)"""
 
 
 # Follow the editor: the block holding `line` (the last with data-line <= line), and
@@ -483,6 +495,14 @@ _SCROLL_JS = """(function(line){
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _body_tail(page: str) -> str | None:
+    """The whitespace `page`'s body ends with after its last tag, as a fresh parse
+    of the body holds it in its last text node (None: none, or not whitespace)."""
+    end = page.rfind("</body>")
+    tail = page[page.rfind(">", 0, end) + 1:end] if end >= 0 else ""
+    return tail if tail and not tail.strip() else None
 
 
 def js_string(text: str) -> str:

@@ -65,6 +65,19 @@ def test_edits_without_raw_html_replace_blocks_and_the_page_equals_a_fresh_parse
     assert set(kinds) == {"blocks"}
 
 
+def test_the_first_update_after_a_load_replaces_blocks_and_mends_the_body_s_end(window, qtbot):
+    """A loaded body ends with the newlines after </body> and </html> too; the
+    first block update sets that text node as a fresh parse of the body has it."""
+    preview = window.preview
+    base = mixed_doc()
+    show(qtbot, preview, base, window.site)
+    assert preview.last_update == "load"
+    assert not same_as_fresh(qtbot, preview)  # the load's extra newlines: what the update must mend
+    show(qtbot, preview, base, window.site, base.text.replace("本文の段落です。", "書き換え。", 1))
+    assert preview.last_update == "blocks"
+    assert same_as_fresh(qtbot, preview)
+
+
 def test_blocks_the_edit_did_not_touch_stay_the_same_nodes(window, qtbot):
     preview = window.preview
     base = mixed_doc()
@@ -84,7 +97,7 @@ def test_raw_html_and_a_new_title_patch_the_whole_body(window, qtbot):
     preview = window.preview
     base = mixed_doc()
     show(qtbot, preview, base, window.site)
-    for text, kind in ((base.text + "\n", "body"), (base.text.replace("色々な記事", "新しい題"), "body"),
+    for text, kind in ((base.text + "\n", "blocks"), (base.text.replace("色々な記事", "新しい題"), "body"),
                        (base.text + "\n\n<div class=\"note\">\n生の HTML\n</div>\n", "body"),
                        (base.text + "\n\n<b>開いたまま\n\n次の段落\n", "body"), (base.text + "\n\n末尾\n", "body"),
                        (base.text + "\n\n末尾の追記\n", "blocks")):
