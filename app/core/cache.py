@@ -403,6 +403,36 @@ class ResultCache:
         except Exception:
             return False, None
 
+    def site_findings(self, key: str) -> dict[str, list[Finding]] | None:
+        """The site-wide rules' findings (rel -> findings) stored under `key` by
+        `put_site_findings`, or None when another key (or nothing) is stored."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT v FROM meta WHERE k = 'site_findings'").fetchone()
+            if row is None:
+                return None
+            data = json.loads(row[0])
+            if data.get("key") != key:
+                return None
+            return {rel: [finding_from_json(f) for f in found] for rel, found in data["findings"].items()}
+        except Exception:  # a damaged row is a miss, never a crash
+            return None
+
+    def put_site_findings(self, key: str, findings: dict[str, list[Finding]]) -> None:
+        """Store the site-wide rules' findings for the site state `key` (one row,
+        replaced each time: only the latest state can be asked for again)."""
+        if self._db is None:
+            return
+        value = json.dumps({"key": key, "findings": {rel: [finding_to_json(f) for f in found]
+                                                     for rel, found in findings.items() if found}},
+                           ensure_ascii=False, separators=(",", ":"))
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('site_findings', ?)", (value,))
+        except sqlite3.Error:
+            self.close()
+
     def prune(self, keep: Iterable[str]) -> None:
         """Forget posts that are no longer in the site."""
         gone = set(self._rows) - set(keep)

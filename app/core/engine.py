@@ -15,6 +15,7 @@ recomputed every time from the stored signatures.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import os
 import re
@@ -314,15 +315,38 @@ class Engine:
         return out
 
     def _apply_site_rules(self, results: list[FileResult], cache=None, state=None) -> None:
-        """PD204 over the whole site: posts not among `results` join the index too."""
-        index = self.build_index(results, cache=cache, state=state)
+        """PD204 over the whole site: posts not among `results` join the index too.
+
+        With a cache, a run over the whole site whose every post has the same bytes
+        as the last such run reuses that run's findings: they are a function of the
+        posts' signatures, which are a function of their bytes (and of the engine and
+        configuration, which the cache's own key holds). Comparing every candidate
+        pair again is most of a warm run's work."""
+        key = self._site_state_key(results, cache)
+        found = cache.site_findings(key) if key is not None else None
+        if found is None:
+            index = self.build_index(results, cache=cache, state=state)
+            found = {res.rel: self._site_findings(res, index) for res in results if res.signature is not None}
+            if key is not None:
+                cache.put_site_findings(key, found)
         for res in results:
-            if res.signature is None:
-                continue
-            extra = self._site_findings(res, index)
+            extra = found.get(res.rel) if res.signature is not None else None
             if extra:
                 lines = res.path.read_text(encoding="utf-8-sig", errors="replace").split("\n") if res.path.exists() else []
                 res.findings = self._finish(res.findings + extra, lines)
+
+    def _site_state_key(self, results: list[FileResult], cache) -> str | None:
+        """A digest of every post's bytes when `results` cover the whole index (each
+        of the site's posts, each with its bytes' digest), else None (some post's
+        signature would come from outside `results`)."""
+        if cache is None or self.site is None or any(r.digest is None for r in results):
+            return None
+        if not {i.rel for i in self.site.posts} <= {r.rel for r in results}:
+            return None
+        h = hashlib.sha1(cache.key.encode())
+        for rel, content in sorted((r.rel, r.digest) for r in results):
+            h.update(f"\0{rel}\0{content}".encode())
+        return h.hexdigest()
 
     def build_index(self, results: Iterable[FileResult] = (), *, cache=None, state=None):
         """The cross-post similarity index over every post of the site.

@@ -218,3 +218,43 @@ def test_the_decoder_refuses_foreign_classes():
         decode_value('{"~c": ["os", "system", {}]}')
     with pytest.raises(TypeError):
         encode_value(object())
+
+
+def _count_index_builds(monkeypatch) -> list:
+    builds = []
+    real = Engine.build_index
+
+    def counting(self, *args, **kwargs):
+        builds.append(1)
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(Engine, "build_index", counting)
+    return builds
+
+
+def test_an_unchanged_site_reuses_the_site_pass_and_a_changed_post_redoes_it(site_root, monkeypatch):
+    first, _ = run(site_root)
+    assert any(f.rule == "PD204" for r in first for f in r.findings)  # the sample site has a near pair
+    builds = _count_index_builds(monkeypatch)
+    second, _ = run(site_root)
+    assert builds == []  # nothing changed: PD204's findings come from the cache
+    assert table(second) == table(first) == table(fresh(site_root))
+    builds.clear()  # (the fresh check above built its own index)
+    # A near copy appears: the pass runs again and finds it.
+    original = sorted((site_root / "_posts").glob("*.md"))[5]
+    shutil.copy(original, original.with_name(original.name[:11] + "3-copied-post.md"))
+    third, _ = run(site_root)
+    assert builds == [1]
+    assert table(third) == table(fresh(site_root))
+    assert any("copied-post" in f.message.en for r in third for f in r.findings if f.rule == "PD204")
+
+
+def test_a_check_of_some_posts_never_reuses_the_site_pass(site_root, monkeypatch):
+    run(site_root)
+    builds = _count_index_builds(monkeypatch)
+    site = Site(site_root)
+    engine = Engine(site)
+    cache = ResultCache.for_site(site, engine.config, [r.code for r in engine.rules])
+    some = [i.path for i in site.posts[:3]]
+    results = engine.check_site(some, jobs=1, cache=cache)
+    assert builds == [1]
+    assert table(results) == table(Engine(Site(site_root)).check_site(some, jobs=1))
