@@ -9,28 +9,22 @@ from disk and the editor's text, and gets the finished page back. The page is th
 one the window would make: the same `preview_page` on the same Document
 (`doc_for_text` over the post as read from disk).
 
-The process is fed through pipes of its own, not a ProcessPoolExecutor: the
-executor passes each call through its manager and feeder threads and each result
-back through the manager thread, and the window waited for the future in a
-QThreadPool thread; each of those Python threads had to win the interpreter lock
-from a busy main thread (measured 5-6 ms of a refresh's 40). Here the main thread
-writes the request itself and one reader thread resolves the future.
+The process is a check_process.PipeWorker (pipes of its own, one reader thread);
+its replies are decoded by a PageDecoder, one per process.
 
 Qt-free: the worker process imports this module and never Qt.
 """
 from __future__ import annotations
 
 import gc
-import itertools
-import threading
-from concurrent.futures import CancelledError, Future
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from app.core.document import Document
 from app.core.findings import Edit
 
-from .check_process import base_document, process_context
+from .check_process import PipeWorker, base_document
 from .preview_page import preview_render
 from .textdiff import changed_span, common_prefix_length, common_suffix_length, doc_for_text
 
@@ -114,156 +108,6 @@ class PageDecoder:
         return self._page, value.starts
 
 
-def _serve(requests, replies, initializer, initargs: tuple) -> None:
-    """The worker process: `initializer(*initargs)`, then answer each request
-    `(key, fn, args)` with `(key, True, fn(*args))` or `(key, False, exception)`
-    until the window closes its end of the pipe."""
-    initializer(*initargs)
-    while True:
-        try:
-            key, fn, args = requests.recv()
-        except (EOFError, OSError):
-            return
-        replies.send(_call(key, fn, args))
-        if not requests.poll():
-            gc.collect()  # while nothing waits: the cycles a call left, collected off its time
-
-
-def _call(key: int, fn, args: tuple) -> tuple:
-    """One request's reply. The cyclic collector is off while it runs: a render
-    makes ~20,000 tokens, whose allocations set off young-generation passes (about
-    3 of a render's 25 ms) that find almost nothing (tokens die by refcount); the
-    worker collects between requests instead. An exception that cannot cross the
-    pipe is sent as a RuntimeError naming it."""
-    gc.disable()
-    try:
-        reply = (key, True, fn(*args))
-    except BaseException as exc:  # noqa: BLE001 (delivered to the window, as an executor does)
-        reply = (key, False, exc)
-    finally:
-        gc.enable()
-    if not reply[1]:
-        try:
-            _dumps(reply)
-        except Exception:  # noqa: BLE001
-            reply = (key, False, RuntimeError(repr(reply[2])))
-    return reply
-
-
-def _dumps(obj) -> bytes:
-    from multiprocessing.reduction import ForkingPickler
-    return bytes(ForkingPickler.dumps(obj))
-
-
-class _Channel:
-    """One worker process, its two pipes and the futures it has yet to answer. A
-    reader thread resolves them; when the process dies every one still waiting
-    fails with BrokenProcessPool (as a ProcessPoolExecutor's would), and the
-    channel takes no more."""
-
-    def __init__(self, initializer, initargs: tuple, decode=None):
-        self._decode = decode or (lambda value: value)
-        ctx = process_context()
-        requests_in, self._requests = ctx.Pipe(duplex=False)
-        replies, replies_out = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_serve, args=(requests_in, replies_out, initializer, initargs),
-                                   daemon=True, name="postdesk-render")
-        self.process.start()
-        requests_in.close()
-        replies_out.close()
-        self._lock = threading.Lock()
-        self._waiting: dict[int, Future] = {}
-        self._keys = itertools.count()
-        self.broken = False
-        threading.Thread(target=self._read, args=(replies,), daemon=True, name="postdesk-render-replies").start()
-
-    def send(self, fn, args: tuple) -> Future:
-        """A future of `fn(*args)` in the process; BrokenProcessPool if it is gone."""
-        future: Future = Future()
-        future.set_running_or_notify_cancel()
-        with self._lock:
-            if self.broken:
-                raise BrokenProcessPool("the render process has ended")
-            key = next(self._keys)
-            self._waiting[key] = future
-            try:
-                self._requests.send((key, fn, args))
-            except (OSError, ValueError) as exc:  # the process died: its end of the pipe is closed
-                del self._waiting[key]
-                self.broken = True
-                raise BrokenProcessPool("the render process has ended") from exc
-        return future
-
-    def _read(self, replies) -> None:
-        """The reader thread: each reply resolves its future, until the pipe ends."""
-        while True:
-            try:
-                key, ok, value = replies.recv()
-            except (EOFError, OSError):
-                break
-            if ok:
-                value = self._decode(value)  # every reply, in order: a decoder may keep state
-            with self._lock:
-                future = self._waiting.pop(key, None)
-            if future is None:
-                continue
-            if ok:
-                future.set_result(value)
-            else:
-                future.set_exception(value)
-        replies.close()
-        self._end(BrokenProcessPool("the render process ended with calls waiting"))
-
-    def _end(self, exc: BaseException) -> None:
-        """Take no more calls and fail the ones waiting with `exc`."""
-        with self._lock:
-            self.broken = True
-            waiting, self._waiting = self._waiting, {}
-        for future in waiting.values():
-            future.set_exception(exc)
-
-    def close(self) -> None:
-        """The process ends once it reads the end of its pipe (after the call it
-        runs, if any); calls still waiting are cancelled."""
-        self._end(CancelledError())
-        with self._lock:
-            self._requests.close()
-
-
-class PipeWorker:
-    """One worker process started with `initializer(*initargs)`, fed through a pipe
-    of its own; a process that died (killed, out of memory) is replaced at the next
-    submit. The same interface as check_process.WorkerProcess."""
-
-    def __init__(self, initializer, initargs: tuple):
-        self._init = (initializer, initargs)
-        self._channel = self._new_channel()
-
-    def _new_channel(self) -> _Channel:
-        return _Channel(*self._init, self._decoder())
-
-    def _decoder(self):
-        """What turns a reply into a result, one per process (None: as sent)."""
-        return None
-
-    def submit(self, fn, *args) -> Future:
-        """A future of `fn(*args)` in the worker; a new process when the old one died."""
-        try:
-            return self._channel.send(fn, args)
-        except BrokenProcessPool:
-            self.restart()
-            return self._channel.send(fn, args)
-
-    def restart(self) -> None:
-        """A new process in place of the old one (which ends after the call it runs)."""
-        self._channel.close()
-        self._channel = self._new_channel()
-
-    def close(self) -> None:
-        """Cancel waiting calls; the process ends after the one running (if any)."""
-        self._channel.close()
-
-
 class RenderProcess(PipeWorker):
     """One worker process rendering preview pages for one site (None: no site)."""
 
@@ -271,7 +115,7 @@ class RenderProcess(PipeWorker):
         return PageDecoder()
 
     def __init__(self, site):
-        super().__init__(_start, (site,))
+        super().__init__(_start, (site,), name="postdesk-render")
         self.site = site
         self._sent: tuple | None = None  # (channel, base, text) of the last render sent
 
