@@ -110,6 +110,9 @@ class Engine:
                                   if (wanted is None or code in wanted) and self.config.rule_enabled(code)]
         self.post_rules = [r for r in self.rules if r.family != "similar"]
         self.site_rules = [r for r in self.rules if r.family == "similar"]
+        # The similarity index the last `check_site` built (None when it built none:
+        # no site rules, or every finding reused from the cache).
+        self.site_index = None
 
     # -- one post -----------------------------------------------------------
     def parse(self, doc: Document) -> ParsedPost:
@@ -207,20 +210,32 @@ class Engine:
         done = 0
         state = cache_mod.SiteState(self.site) if cache is not None and self.site is not None else None
         todo: list[int] = []
+        hits: list[FileResult] = []
         for i, (path, info) in enumerate(infos):
             hit = self._cached(cache, state, path, info) if state is not None else None
             if hit is None:
                 todo.append(i)
                 continue
             results[i] = hit
+            hits.append(hit)
             done += 1
             if progress:
                 progress(done, total, hit)
+        # PD204's index grows as the workers' results come in (see add_measured); the
+        # cached results join it with the first checked one, so a run that checks
+        # nothing (and may reuse the whole pass's findings) builds none here.
+        index = self._new_index() if self.site_rules and self.site is not None else None
+        self.site_index = None
         for i, res in self._run(infos, todo, jobs, cancelled):
             results[i] = res
             done += 1
             if state is not None:
                 self._store(cache, state, res)
+            if index is not None:
+                for hit in hits:
+                    index.add(hit.rel, hit.signature)
+                hits.clear()
+                index.add_measured(res.rel, res.signature)
             if progress:
                 progress(done, total, res)
         checked = [r for r in results if r is not None]
@@ -228,8 +243,8 @@ class Engine:
             if paths is None and len(checked) == total and self.site is not None:
                 cache.prune(i.rel for i in self.site.all_posts)
             cache.save()
-        if self.site_rules and self.site is not None:
-            self._apply_site_rules(checked, cache, state)
+        if index is not None:
+            self._apply_site_rules(checked, cache, state, index)
         return checked
 
     def _cached(self, cache, state, path: Path, info: PostInfo | None) -> FileResult | None:
@@ -314,8 +329,10 @@ class Engine:
             out.append((p, by_path.get(p)))
         return out
 
-    def _apply_site_rules(self, results: list[FileResult], cache=None, state=None) -> None:
-        """PD204 over the whole site: posts not among `results` join the index too.
+    def _apply_site_rules(self, results: list[FileResult], cache=None, state=None, index=None) -> None:
+        """PD204 over the whole site: posts not among `results` join the index too
+        (`index`: one that already holds some of them, else a new one); it is kept
+        as `site_index`.
 
         With a cache, a run over the whole site whose every post has the same bytes
         as the last such run reuses that run's findings: they are a function of the
@@ -325,7 +342,8 @@ class Engine:
         key = self._site_state_key(results, cache)
         found = cache.site_findings(key) if key is not None else None
         if found is None:
-            index = self.build_index(results, cache=cache, state=state)
+            index = self.build_index(results, cache=cache, state=state, into=index)
+            self.site_index = index
             found = {res.rel: self._site_findings(res, index) for res in results if res.signature is not None}
             if key is not None:
                 cache.put_site_findings(key, found)
@@ -348,14 +366,18 @@ class Engine:
             h.update(f"\0{rel}\0{content}".encode())
         return h.hexdigest()
 
-    def build_index(self, results: Iterable[FileResult] = (), *, cache=None, state=None):
-        """The cross-post similarity index over every post of the site.
+    def _new_index(self):
+        from .rules import similar
+        return similar.SimilarityIndex(self.config)
+
+    def build_index(self, results: Iterable[FileResult] = (), *, cache=None, state=None, into=None):
+        """The cross-post similarity index over every post of the site (`into`: an
+        index to complete, else a new one).
 
         Posts outside `results` are added from the cache's stored signatures where
         their bytes are unchanged, else parsed here.
         """
-        from .rules import similar
-        index = similar.SimilarityIndex(self.config)
+        index = self._new_index() if into is None else into
         seen = set()
         for res in results:
             if res.signature is not None:

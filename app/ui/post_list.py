@@ -114,7 +114,7 @@ def fill_counts(op: Op, infos: list[PostInfo], engine):
         return None
     if pending:
         op.report(("counts", pending[:]))
-    index = engine.build_index(results) if engine.site_rules else None
+    index = (engine.site_index or engine.build_index(results)) if engine.site_rules else None
     return {Path(r.path): counts(r.findings) for r in results}, index
 
 

@@ -208,3 +208,42 @@ def test_candidate_comparisons_grow_about_linearly():
         assert c < n, (n, c)  # fewer comparisons than posts
     n3, c3 = sizes[-1]
     assert c3 < n3 * (n3 - 1) // 2 / 500  # of the 86,000 pairs, a few dozen
+
+
+def test_measuring_posts_as_they_arrive_finds_what_the_complete_index_finds():
+    """A whole-site check measures each post against the ones indexed before it as
+    the workers return them (`add_measured`). The matches are those of an index
+    built in one go, even where a bucket used for measuring later grew past
+    MAX_BUCKET (its pairs are then no candidates), and every candidate pair was
+    measured on arrival: asking for the matches measures nothing more."""
+    posts, copies = generated_site(100)
+    # A series whose long titles differ only in their number: its title bands fill
+    # buckets past MAX_BUCKET, after early members were measured through them.
+    rng = random.Random(3)
+    kanji = [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    prefix = "中小企業の生成AI活用ガイド：現場で使える実践ノウハウ連載第"
+    posts += [(f"_posts/series{k:02d}.md", similar.signature_of(f"{prefix}{k}回", "".join(rng.choices(kanji, k=600))))
+              for k in range(60)]
+    whole, arriving = similar.SimilarityIndex(Config()), similar.SimilarityIndex(Config())
+    for rel, sig in posts:
+        whole.add(rel, sig)
+        arriving.add_measured(rel, sig)
+    assert max(map(len, arriving.buckets.values())) > similar.MAX_BUCKET  # the overflow is exercised
+    measured = arriving.comparisons
+    assert measured >= whole.comparisons
+    for rel, sig in posts:
+        assert arriving.matches(rel, sig) == whole.matches(rel, sig)
+    assert arriving.comparisons == measured
+    found = {frozenset((rel, m[0])) for rel, sig in posts for m in arriving.matches(rel, sig)}
+    assert copies <= found
+
+
+def test_a_site_check_keeps_the_index_it_measured_with(tmp_path):
+    """`check_site` leaves its similarity index on the engine (the window checks the
+    open post against it), holding every post of the site."""
+    site, _ = make_site(tmp_path, CLEAN_POST, files={"_posts/2026-03-05-1-copy.md": CLEAN_POST})
+    engine = Engine(site)
+    results = engine.check_site(jobs=1)
+    assert engine.site_index is not None
+    assert set(engine.site_index.signatures) == {r.rel for r in results}
+    assert any(f.rule == "PD204" for r in results for f in r.findings)

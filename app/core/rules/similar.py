@@ -328,19 +328,45 @@ class SimilarityIndex:
         self.comparisons = 0
         self._scores: dict[tuple[str, str], tuple[float, float]] = {}
 
-    def add(self, rel: str, sig: dict | None) -> None:
-        """Index a post's signature (a post indexed twice keeps its first one)."""
+    def add(self, rel: str, sig: dict | None) -> list[tuple[int, ...]]:
+        """Index a post's signature (a post indexed twice keeps its first one); returns
+        the buckets it went into ([] when it was not indexed)."""
         if not isinstance(sig, dict) or sig.get("v") != SIGNATURE_VERSION or rel in self.signatures:
-            return
+            return []
         self.signatures[rel] = sig
         self.samples[rel] = unpack_hashes(sig["sample"])
-        for key in bucket_keys(sig):
+        keys = bucket_keys(sig)
+        for key in keys:
             self.buckets[key].append(rel)
+        return keys
+
+    def add_measured(self, rel: str, sig: dict | None) -> None:
+        """`add`, then measure the post against the posts already sharing a bucket
+        with it, so that `matches` later finds those pairs measured.
+
+        For a whole-site check that indexes each post as its worker returns it: the
+        measuring, most of PD204's work, then runs while the workers are still busy
+        instead of after them with one core idle. A bucket counts while it is not
+        oversized; one that grows past MAX_BUCKET later proposes nothing to
+        `matches`, so the pairs measured through it before are measured for nothing
+        (at most MAX_BUCKET · (MAX_BUCKET + 1) / 2 of them per bucket), never missed:
+        `matches` measures any candidate pair not measured yet."""
+        keys = self.add(rel, sig)
+        others = self._members(keys)
+        others.discard(rel)
+        if others:
+            sample = set(self.samples[rel])
+            for other in others:
+                self.scores(rel, sig, other, sample)  # type: ignore[arg-type]
+
+    def _members(self, keys: Iterable[tuple[int, ...]]) -> set[str]:
+        """The posts in these buckets, oversized ones left out."""
+        shared = [m for m in map(self.buckets.get, keys) if m and len(m) <= MAX_BUCKET]
+        return set().union(*shared)
 
     def candidates(self, rel: str, sig: dict) -> set[str]:
         """Posts sharing at least one bucket with `sig` (not an oversized one), itself excluded."""
-        shared = [m for m in map(self.buckets.get, bucket_keys(sig)) if m and len(m) <= MAX_BUCKET]
-        out: set[str] = set().union(*shared)
+        out = self._members(bucket_keys(sig))
         out.discard(rel)
         return out
 
