@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from .document import decode, plain
+from .document import decode, load_safe, plain
 
 CONFIG_NAME = ".editorial.yml"
 
@@ -269,7 +268,7 @@ class Config:
         except Exception as exc:  # DocumentError, OSError
             raise ConfigError("", f"cannot read {path.name}: {exc}", path) from exc
         try:
-            loaded = YAML(typ="safe", pure=True).load(text)
+            loaded = load_safe(text)
         except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

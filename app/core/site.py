@@ -16,11 +16,10 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .config import CONFIG_NAME, Config, ConfigError
-from .document import Document, DocumentError, decode, plain
+from .document import Document, DocumentError, decode, load_safe, plain
 
 DEFAULT_PERMALINK = "/:year/:month/:day/:title/"
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.(md|markdown|mkd|html)$")
@@ -130,7 +129,7 @@ class Site:
         if not path.is_file():
             return {}
         try:
-            loaded = YAML(typ="safe", pure=True).load(decode(path.read_bytes())[0])
+            loaded = load_safe(decode(path.read_bytes())[0])
         except (YAMLError, DocumentError) as exc:
             raise ConfigError("", f"_config.yml cannot be read: {exc}", path) from exc
         return plain(loaded) if isinstance(loaded, dict) else {}
