@@ -195,6 +195,10 @@ class PreviewView(QWebEngineView):
         self._just_loaded = False  # the DOM is a loaded page's, not yet patched
         self.last_html = ""
         self.last_update = ""  # how the last page was shown: "load", "body" or "blocks" (for tests)
+        # The render whose page the view holds when `rendered` is emitted (a render is
+        # numbered by `generation` when it is asked for), and the one a load is for.
+        self.rendered_generation = 0
+        self._loading_generation = self._shown_generation = 0
         self.loadFinished.connect(self._on_load_finished)
         self._done.connect(self._on_done)
 
@@ -322,31 +326,42 @@ class PreviewView(QWebEngineView):
         store.pages[self.host] = page.encode("utf-8")
         store.roots[self.host] = self._site_root(root)
         shown, self._shown = self._shown, (page, starts)
+        self._shown_generation = gen
         if self._loaded and root == self._loaded_root:
             just_loaded, self._just_loaded = self._just_loaded, False
             update = block_update(shown, (page, starts)) if shown is not None else None
             tail = _body_tail(page) if just_loaded else ""
             if update is not None and tail is not None:
-                self._patch_blocks(update, len(shown[1]) - 1, len(starts) - 1, tail)
+                self._patch_blocks(gen, update, len(shown[1]) - 1, len(starts) - 1, tail)
                 return
-            if self._patch_body(page):
+            if self._patch_body(gen, page):
                 return
         self._loaded_root = root
         self._loaded = False
         self._just_loaded = True
+        self._loading_generation = gen
         self.last_update = "load"
         self.load(QUrl(f"{self.base_href()}{PAGE_PATH[1:]}?v={gen}"))
 
-    def _patch_body(self, page: str) -> bool:
-        """Patch the whole body to `page`'s (False: it has none)."""
+    def _patch_body(self, gen: int, page: str) -> bool:
+        """Patch the whole body to `page`'s, render `gen`'s (False: it has none)."""
         body = _BODY.search(page)
         if body is None:
             return False
         self.last_update = "body"
-        self._run(_PATCH_JS % js_string(body.group(1)), lambda _r: self.rendered.emit())
+        self._run(_PATCH_JS % js_string(body.group(1)), lambda _r: self._emit_rendered(gen))
         return True
 
-    def _patch_blocks(self, update: tuple, before: int, after: int, tail: str) -> None:
+    def _emit_rendered(self, gen: int) -> None:
+        self.rendered_generation = gen
+        self.rendered.emit()
+
+    @property
+    def generation(self) -> int:
+        """The number of the last render asked for."""
+        return self._generation
+
+    def _patch_blocks(self, gen: int, update: tuple, before: int, after: int, tail: str) -> None:
         """Replace only the blocks `update` names (see `block_update`): the post's
         blocks are one element and a newline each, so the new blocks parse as they
         would within the whole body, and the DOM ends as a fresh parse would make
@@ -358,9 +373,10 @@ class PreviewView(QWebEngineView):
 
         def done(result) -> None:
             if result != "ok" and isValid(self) and self._shown is not None:
-                self._patch_body(self._shown[0])  # the newest page: it runs after any update sent since
+                # the newest page: it runs after any update sent since
+                self._patch_body(self._shown_generation, self._shown[0])
                 return
-            self.rendered.emit()
+            self._emit_rendered(gen)
 
         self._run(_BLOCKS_JS % (kept, removed, js_string(html), json.dumps(moved), before, after, js_string(tail)),
                   done)
@@ -371,7 +387,7 @@ class PreviewView(QWebEngineView):
         self._loaded = ok
         if ok and self._sync_line is not None:
             self._run(_SCROLL_JS % int(self._sync_line))
-        self.rendered.emit()
+        self._emit_rendered(self._loading_generation)
 
     def _run(self, js: str, callback=None) -> None:
         if self._page.lifecycleState() == QWebEnginePage.LifecycleState.Discarded:

@@ -31,8 +31,11 @@ def body_of(page: str) -> str:
 
 
 def show(qtbot, preview, doc, site, text=None):
-    with qtbot.waitSignal(preview.rendered, timeout=20000):
-        preview.show_text(doc, text, site, immediately=True)
+    """Show `text` and wait until the view holds its page: not merely for the next
+    `rendered`, which may be an earlier render's (the window's own, still loading)."""
+    preview.show_text(doc, text, site, immediately=True)
+    wanted = preview.generation
+    qtbot.waitUntil(lambda: preview.rendered_generation >= wanted, timeout=20000)
 
 
 def same_as_fresh(qtbot, preview) -> bool:
