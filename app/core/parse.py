@@ -200,6 +200,16 @@ def _close_index(toks: list[Token], i: int) -> int:
     return len(toks) + 1
 
 
+def tokenize_body(doc: Document, site=None) -> tuple[list, dict]:
+    """The tokens and markdown-it env of `doc`'s body, for the rules (ParsedPost) and
+    the preview alike.
+
+    markdown-it breaks lines at a lone CR as well; the Document keeps a lone CR
+    inside its line. Blanked for the tokenizer (same length), so that block maps
+    are Document lines and every rule can index `lines` with them."""
+    return tokenize(doc.body.replace("\r", " "), doc.fields, site)
+
+
 class ParsedPost:
     """One post, parsed once. Built from a Document and the site's Config."""
 
@@ -208,10 +218,7 @@ class ParsedPost:
         self.config = config or Config()
         self.site = site
         self.body_line = doc.body_line
-        # markdown-it breaks lines at a lone CR as well; the Document keeps a lone CR
-        # inside its line. Blanked for the tokenizer (same length), so that block maps
-        # are Document lines and every rule can index `lines` with them.
-        self.tokens, self.env = tokenize(doc.body.replace("\r", " "), doc.fields, site)
+        self.tokens, self.env = tokenize_body(doc, site)
         self.lines = doc.lines  # normalised file lines (index = line - 1)
         self.blocks: list[Block] = list(self._blocks())
         self.headings: list[Heading] = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from app.core.document import Document
-from app.core.markdown import tokenize
+from app.core.parse import tokenize_body
 from app.core.preview import page_html
 from app.core.render import Rendered, render_html
 
@@ -60,10 +60,9 @@ def render_body(doc: Document, site) -> Rendered:
     A ParsedPost also cuts the tokens into blocks, headings, links and a footer for
     the rules; the renderer reads none of them, and for a 40,000-character post they
     are about 7 of the render process's 30 ms a keystroke. The tokens are the ones
-    ParsedPost makes (the same call on the same body, lone CRs blanked as it blanks
-    them); tests/preview/test_render_body.py compares both on every sample post
-    and on generated texts."""
-    tokens, env = tokenize(doc.body.replace("\r", " "), doc.fields, site)
+    ParsedPost makes (`tokenize_body`); tests/preview/test_render_body.py compares
+    both on every sample post and on generated texts."""
+    tokens, env = tokenize_body(doc, site)
     return render_html(tokens, env, body_line=doc.body_line, source_lines=True)
 
 
