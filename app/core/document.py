@@ -661,12 +661,15 @@ def load_safe(text: str) -> Any:
             node = loader.get_single_node()
             value = None if node is None else loader.construct_document(node)
         except Exception:  # noqa: BLE001 - only means "ask the Python loader"
-            value = _is_plain  # a marker: no YAML value is this function
+            value = _NOT_LOADED
         finally:
             loader.dispose()
-        if value is not _is_plain and _is_plain(value) and not _holds_date(value):
+        if value is not _NOT_LOADED and _is_plain(value) and not _holds_date(value):
             return value
     return YAML(typ="safe", pure=True).load(text)
+
+
+_NOT_LOADED = object()  # load_safe's C load failed
 
 
 def _holds_date(value: Any) -> bool:
