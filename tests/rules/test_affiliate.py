@@ -169,6 +169,25 @@ def test_layouts_are_read_once_per_version(tmp_path, monkeypatch):
     assert "適格販売" in affiliate.layout_text(site)
 
 
+
+def test_layout_stamp_lists_what_rglob_lists(tmp_path):
+    """The scandir walk names the files `rglob` did, in the same order (nested
+    folders, names that sort differently as text and as paths, a link to a file;
+    a link to a folder is not followed)."""
+    from app.core.rules import affiliate
+    root = tmp_path / "site"
+    for rel in ("_layouts/post.html", "_layouts/a-b/x.html", "_layouts/a/x.html", "_includes/.hidden",
+                "_includes/deep/er/z.html", "elsewhere/out.html"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / "_includes/file-link.html").symlink_to(root / "elsewhere/out.html")
+    (root / "_includes/dir-link").symlink_to(root / "elsewhere", target_is_directory=True)
+    files = sorted(p for folder in ("_layouts", "_includes") if (root / folder).is_dir()
+                   for p in (root / folder).rglob("*") if p.is_file())
+    expected = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    assert affiliate._layout_stamp(root) == expected
+    assert len(expected) == 6
+
 # -- PD404 ---------------------------------------------------------------------
 
 def test_foreign_tracking_id_fires_per_link_and_fix_replaces_it(tmp_path):

@@ -14,6 +14,7 @@ statement about this page (本記事は…を含みます).
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -376,21 +377,49 @@ def layout_text(site: Site) -> str:
     """The normalised text of the site's `_layouts/` and `_includes/`, read once per
     version of those files (cached by site root; validated by the files' mtimes and
     sizes, so a batch of thousands of posts reads them once)."""
-    files = sorted(p for folder in ("_layouts", "_includes") if (site.root / folder).is_dir()
-                   for p in (site.root / folder).rglob("*") if p.is_file())
-    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    stamp = _layout_stamp(site.root)
     hit = _LAYOUT_TEXT.get(site.root)
     if hit is not None and hit[0] == stamp:
         return hit[1]
     parts = []
-    for p in files:
+    for name, _, _ in stamp:
         try:
-            parts.append(p.read_bytes().decode("utf-8", errors="replace"))
+            parts.append(Path(name).read_bytes().decode("utf-8", errors="replace"))
         except OSError:
             continue
     text = _normalise("\n".join(parts))
     _LAYOUT_TEXT[site.root] = (stamp, text)
     return text
+
+
+def _layout_stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime_ns, size) of every file under `_layouts/` and `_includes/`, in
+    path order: what `layout_text` checks its cache against on every post asking.
+
+    One `os.scandir` walk whose entries carry their own stat (`Path.rglob` plus two
+    `stat` calls a file cost some 0.3 ms a post, with two layout files). Like
+    `rglob`, it does not descend into a symbolic link to a folder; a link to a file
+    counts as that file."""
+    found: list[tuple[tuple[str, ...], str, int, int]] = []
+
+    def walk(folder: str, parts: tuple[str, ...]) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, parts + (entry.name,))
+                elif entry.is_file():
+                    info = entry.stat()
+                    found.append((parts + (entry.name,), entry.path, info.st_mtime_ns, info.st_size))
+            except OSError:
+                continue
+
+    for folder in ("_layouts", "_includes"):
+        walk(os.path.join(root, folder), (folder,))
+    return tuple((path, mtime, size) for _, path, mtime, size in sorted(found))
 
 
 @lru_cache(maxsize=None)
