@@ -212,3 +212,20 @@ def test_packed_hashes_are_little_endian_on_every_machine():
 @given(st.lists(st.integers(-1, 2**31 - 1), max_size=100))
 def test_packed_signed_values_come_back_in_order(values):
     assert list(similar.unpack_hashes(similar.pack_hashes(values, similar.INT32), similar.INT32)) == values
+
+
+def plain_minhash(hashes: set[int]) -> list[int]:
+    """Each hash function's smallest value over the hashes, worked out afresh."""
+    if not hashes:
+        return []
+    return [min((a * h + b) % similar._PRIME for h in hashes) & 0xFFFFFFFF for a, b in similar._TITLE_AB]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sets(st.integers(0, 2**32 - 1), max_size=40), max_size=4), st.sets(st.sampled_from(
+    [0, 1, 2**32 - 1, 0x9E3779B1, 12345]), max_size=5))
+def test_title_minhash_equals_the_plain_definition(titles, shared):
+    """Bigram columns remembered from earlier titles (`shared` repeats across the
+    titles, as a site's vocabulary does) give the values computed afresh."""
+    for hashes in titles + [h | shared for h in titles]:
+        assert similar.minhash(hashes) == plain_minhash(hashes)
