@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import struct
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -254,6 +256,18 @@ def apply_damage(rng: random.Random, w: PostWriter, blocks: list[str], damage: l
             blocks[i] = "### 2.3. " + blocks[i].split(". ", 1)[1]
 
 
+def share_png(width: int = 1200, height: int = 630) -> bytes:
+    """A real PNG of the share-image size, one flat colour (some 3 KB): the form's
+    thumbnail decodes it as it would an editor's image (the 8-byte signature alone
+    made Qt's PNG reader print an error per post)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    row = b"\0" + bytes((0x2B, 0x4C, 0x7E)) * width  # filter byte, then RGB pixels
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height, 9))
+            + chunk(b"IEND", b""))
+
+
 def make_site(root: Path, posts: int = 1000, seed: int = 1, damaged: float = 0.33) -> Path:
     """Write a site of `posts` posts under `root` (replaced if it exists)."""
     root = Path(root)
@@ -271,6 +285,7 @@ def make_site(root: Path, posts: int = 1000, seed: int = 1, damaged: float = 0.3
     for rel, text in PAGES.items():
         (root / rel).write_text(text, encoding="utf-8")
     rng = random.Random(seed)
+    image = share_png()
     day = date(2022, 1, 1)
     written: list[tuple[str, str, str]] = []  # (title, url, body)
     for n in range(posts):
@@ -282,7 +297,7 @@ def make_site(root: Path, posts: int = 1000, seed: int = 1, damaged: float = 0.3
         title, text = make_post(random.Random(rng.random()), stem, day, related, damage, copy_of)
         (root / "_posts" / f"{stem}.md").write_text(text, encoding="utf-8")
         if rng.random() < 0.97:
-            (root / "assets/images/posts" / f"{stem}-ogp.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+            (root / "assets/images/posts" / f"{stem}-ogp.png").write_bytes(image)
         body = text.split("\n---\n", 1)[1].split("\n---\n\n### あわせて読みたい")[0].strip()
         written.append((title, f"/{day.year:04d}/{day.month:02d}/{day.day:02d}/{stem[11:]}/", body))
         if len(written) > 60:  # related posts and copies come from recent posts
