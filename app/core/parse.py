@@ -476,13 +476,11 @@ class ParsedPost:
     def readable_chars(self) -> int:
         """Non-whitespace characters of the readable text: the body minus footer
         blocks, code and markup (headings included)."""
-        total = 0
-        for b in self.article_blocks:
-            if b.kind in ("code", "html", "hr"):
-                continue
-            total += _non_space_count(b.text) - sum(
-                _non_space_count(c.content) for c in _code_spans(b))
-        return total
+        readable = [b for b in self.article_blocks if b.kind not in ("code", "html", "hr")]
+        # The count is additive over concatenation, so one join and one count serve
+        # every block (a count per block cost a Python step each).
+        return _non_space_count("".join([b.text for b in readable])) - _non_space_count(
+            "".join([c.content for b in readable for c in _code_spans(b)]))
 
     @property
     def reading_minutes(self) -> int:
