@@ -229,3 +229,32 @@ def test_title_minhash_equals_the_plain_definition(titles, shared):
     titles, as a site's vocabulary does) give the values computed afresh."""
     for hashes in titles + [h | shared for h in titles]:
         assert similar.minhash(hashes) == plain_minhash(hashes)
+
+
+def plain_body_text(post) -> str:
+    """The compared body as the compact text of each kept block, joined."""
+    from app.core.rules.duplicates import is_marker
+    return "".join(similar.compact(b.text) for b in post.article_blocks
+                   if not (b.kind in ("hr", "code", "html") or is_marker(post, b) or post.is_disclosure_block(b)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=6))
+def test_body_text_is_each_blocks_compact_text(paragraphs):
+    from app.core.document import Document
+    from app.core.parse import parse
+    post = parse(Document("---\ntitle: t\n---\n\n" + "\n\n".join(p.replace("\n", " ") or "x" for p in paragraphs) + "\n"))
+    assert similar.body_text(post) == plain_body_text(post)
+
+
+def test_body_text_of_the_sample_posts():
+    from pathlib import Path
+
+    from app.core.document import Document
+    from app.core.parse import parse
+    root = Path(__file__).resolve().parents[2]
+    files = sorted((root / "content").glob("_*/*.md")) + sorted((root / "tests/fixtures/aside").rglob("*.md"))
+    assert len(files) > 20
+    for path in files:
+        post = parse(Document.load(path))
+        assert similar.body_text(post) == plain_body_text(post), path

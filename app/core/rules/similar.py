@@ -65,7 +65,7 @@ from typing import Collection, Iterable, Iterator, Sequence
 from rapidfuzz import fuzz
 
 from ..findings import Finding, Text
-from ..parse import ParsedPost
+from ..parse import ParsedPost, collapse
 from .base import WARNING, Context, rule
 
 SIGNATURE_VERSION = 3  # 2: sketches and sample packed as text (pack_hashes); 3: anchored shingles
@@ -103,8 +103,11 @@ def body_text(post: ParsedPost) -> str:
     generation markers, rules, code and HTML left out; NFKC, no whitespace."""
     from .duplicates import is_marker  # one definition of a marker block
 
-    return "".join(compact(b.text) for b in post.article_blocks
-                   if not (b.kind in ("hr", "code", "html") or is_marker(post, b) or post.is_disclosure_block(b)))
+    # `compact` of each block, as `collapse` (remembered from PD202's units) with its
+    # spaces removed: the same text, without NFKC a second time.
+    return "".join([collapse(b.text) for b in post.article_blocks
+                    if not (b.kind in ("hr", "code", "html") or is_marker(post, b) or post.is_disclosure_block(b))]
+                   ).replace(" ", "")
 
 
 def compact(text: str) -> str:
