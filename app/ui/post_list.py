@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from app.core.findings import Severity
 from app.core.site import PostInfo
 
-from .check_process import process_context
+from .pipe_worker import process_context
 from .post_rows import PostRow, blank_row, read_row, read_rows  # noqa: F401  (read_row: this module's API)
 from .workers import Op, run_in_background
 

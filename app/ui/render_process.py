@@ -9,7 +9,7 @@ from disk and the editor's text, and gets the finished page back. The page is th
 one the window would make: the same `preview_page` on the same Document
 (`doc_for_text` over the post as read from disk).
 
-The process is a check_process.PipeWorker (pipes of its own, one reader thread);
+The process is a PipeWorker (pipe_worker.py: pipes of its own, one reader thread);
 its replies are decoded by a PageDecoder, one per process.
 
 Qt-free: the worker process imports this module and never Qt.
@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from app.core.document import Document
 from app.core.findings import Edit
 
-from .check_process import PipeWorker, base_document
+from .check_process import base_document
+from .pipe_worker import PipeWorker
 from .preview_page import preview_render
 from .textdiff import changed_span, common_prefix_length, common_suffix_length, doc_for_text
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.document import Document
-from app.ui import check_process, render_process
+from app.ui import pipe_worker, render_process
 from app.ui.preview_page import preview_render
 from app.ui.textdiff import doc_for_text
 
@@ -42,13 +42,13 @@ def renderer():
 def sent(renderer, monkeypatch):
     """The names of the functions the window sends to the render process."""
     names = []
-    real = check_process._Channel.send
+    real = pipe_worker._Channel.send
 
     def spy(channel, fn, args):
         names.append(fn.__name__)
         return real(channel, fn, args)
 
-    monkeypatch.setattr(check_process._Channel, "send", spy)
+    monkeypatch.setattr(pipe_worker._Channel, "send", spy)
     return names
 
 
