@@ -112,3 +112,14 @@ def test_a_thread_python_did_not_start_still_rules_out_fork():
         assert _mp_context().get_start_method() != "fork"
     finally:
         release.set()
+
+
+def test_chunks_cover_every_post_in_order_and_shrink_towards_the_end():
+    from app.core.engine import _chunks
+    for n, workers in ((1, 2), (50, 2), (1000, 2), (5000, 4), (333, 3)):
+        todo = list(range(7, 7 + n))
+        chunks = _chunks(todo, workers)
+        assert [i for c in chunks for i in c] == todo
+        sizes = [len(c) for c in chunks]
+        assert max(sizes) <= 24 and sizes == sorted(sizes, reverse=True)
+        assert all(s <= 2 for s in sizes[-workers:])
