@@ -115,6 +115,33 @@ def test_editor_check_with_an_index_reports_it(tmp_path):
     assert [f.line for f in only(findings, "PD204")] == [3]
 
 
+
+def test_editor_check_measures_the_edited_text_not_the_saved_one(tmp_path):
+    """The window checks the editor's text against an index measured on the saved
+    posts. A copy under a near-identical title whose body the editor rewrites still
+    fires by its title, and the finding gives the rewritten body's score, not the
+    saved one's; the index keeps the saved texts' scores. (The pair's stored scores
+    were returned for any signature of the post: 本文85 for a sample post whose body
+    had been replaced.)"""
+    title = "中小企業の生成AI導入、最初の90日で何をやるべきか"
+    site, path = make_site(tmp_path, CLEAN_POST, files={OTHER_NAME: other_post(title, article_of(CLEAN_POST))})
+    engine = Engine(site)
+    engine.check_site()
+    index, info = engine.site_index, site.info_for(path)
+
+    def body_score(doc: Document) -> int:
+        [f] = only(engine.check_document(doc, info, index=index), "PD204")
+        return int(f.message("en").split("body ")[1].split(",")[0])
+
+    saved = Document.load(path)
+    rewritten = Document(saved.text.replace(article_of(CLEAN_POST), SAME_TOPIC_ARTICLE.strip("\n") + "\n"), path=path)
+    assert body_score(saved) == 100
+    assert body_score(rewritten) < 40
+    assert body_score(saved) == 100
+    fresh = Engine(site)
+    [f] = only(fresh.check_document(rewritten, info, index=fresh.build_index()), "PD204")
+    assert f"body {body_score(rewritten)}," in f.message("en")
+
 # -- must not fire ---------------------------------------------------------------------
 def test_distinct_post_on_the_same_topic_does_not_fire(tmp_path):
     found = site_findings(tmp_path, CLEAN_POST, other_post("生成AIを試す前に決めておくこと", SAME_TOPIC_ARTICLE))

@@ -387,16 +387,25 @@ class SimilarityIndex:
         return out
 
     def scores(self, a: str, sig_a: dict, b: str, sample_a: set[int] | None = None) -> tuple[float, float]:
-        """(body, title) similarity of two posts, each pair measured once (`sample_a`:
-        `sig_a`'s unpacked sample as a set, when the caller has it)."""
+        """(body, title) similarity of two posts, each pair of indexed signatures
+        measured once (`sample_a`: `sig_a`'s unpacked sample as a set, when the
+        caller has it).
+
+        A `sig_a` other than the one indexed for `a` (the open post's text as the
+        editor changes it, measured against the saved site) is measured afresh and
+        not remembered: the pair's stored scores are those of the saved texts."""
         key = (a, b) if a < b else (b, a)
-        if key not in self._scores:
+        found = self._scores.get(key)
+        indexed = self.signatures.get(a) is sig_a
+        if found is None or not indexed:
             self.comparisons += 1
             sig_b = self.signatures[b]
             title = fuzz.ratio(sig_a["title_norm"], sig_b["title_norm"]) if sig_a["title_norm"] and sig_b["title_norm"] else 0.0
             mine = unpack_hashes(sig_a["sample"]) if sample_a is None else sample_a
-            self._scores[key] = (dice(mine, self.samples[b]), title)
-        return self._scores[key]
+            found = (dice(mine, self.samples[b]), title)
+            if indexed:
+                self._scores[key] = found
+        return found
 
     def matches(self, rel: str, sig: dict) -> list[tuple[str, str, float, float]]:
         """(other rel, its title, body score, title score) for every post similar to
