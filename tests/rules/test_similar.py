@@ -265,6 +265,37 @@ def test_measuring_posts_as_they_arrive_finds_what_the_complete_index_finds():
     assert copies <= found
 
 
+
+def test_matches_of_a_post_measured_on_arrival_skip_the_candidates_when_none_is_near(monkeypatch):
+    """A post added by `add_measured`, with no plain `add` since, has every candidate
+    pair measured: without a pair at the threshold it has no match, and `matches`
+    says so without gathering its candidates again (the serial pass at the end of a
+    cold site check). A plain `add` afterwards brings back the full path; the
+    matches are those of an index built in one go either way."""
+    posts, copies = generated_site(60)
+    whole, arriving = similar.SimilarityIndex(Config()), similar.SimilarityIndex(Config())
+    for rel, sig in posts[:-1]:
+        whole.add(rel, sig)
+        arriving.add_measured(rel, sig)
+    asked = []
+    real = similar.SimilarityIndex.candidates
+    monkeypatch.setattr(similar.SimilarityIndex, "candidates", lambda self, rel, sig: (self is arriving and asked.append(rel)) or real(self, rel, sig))
+    for rel, sig in posts[:-1]:
+        assert arriving.matches(rel, sig) == whole.matches(rel, sig)
+    near = {rel for rel, sig in posts[:-1] if whole.matches(rel, sig)}
+    # Only posts with a pair measured at the threshold gathered candidates (a pair
+    # measured through a bucket that later grew past MAX_BUCKET is no match, but
+    # counts here): the matching ones, and a few more.
+    assert near <= set(asked) <= set(arriving._near)
+    assert len(asked) < len(posts) // 2
+    asked.clear()
+    rel, sig = posts[-1]
+    whole.add(rel, sig)
+    arriving.add(rel, sig)  # not measured: the earlier posts' pairs with it are not
+    for rel, sig in posts:
+        assert arriving.matches(rel, sig) == whole.matches(rel, sig)
+    assert len(asked) == len(posts)  # each gathered its candidates
+
 def test_a_site_check_keeps_the_index_it_measured_with(tmp_path):
     """`check_site` leaves its similarity index on the engine (the window checks the
     open post against it), holding every post of the site."""

@@ -343,10 +343,21 @@ class SimilarityIndex:
         self.buckets: dict[tuple, list[str]] = defaultdict(list)
         self.comparisons = 0
         self._scores: dict[tuple[str, str], tuple[float, float]] = {}
+        # Posts whose every candidate pair is measured: added by `add_measured` with
+        # no plain `add` since (a post added without measuring leaves its pairs with
+        # the posts before it unmeasured). For these, `matches` needs only `_near`.
+        self._complete: set[str] = set()
+        self._near: dict[str, set[str]] = defaultdict(set)  # pairs stored at the threshold or above
 
     def add(self, rel: str, sig: dict | None) -> list[tuple[int, ...]]:
         """Index a post's signature (a post indexed twice keeps its first one); returns
         the buckets it went into ([] when it was not indexed)."""
+        keys = self._index(rel, sig)
+        if keys:
+            self._complete.clear()  # its pairs with the posts before it are not measured
+        return keys
+
+    def _index(self, rel: str, sig: dict | None) -> list[tuple[int, ...]]:
         if not isinstance(sig, dict) or sig.get("v") != SIGNATURE_VERSION or rel in self.signatures:
             return []
         self.signatures[rel] = sig
@@ -366,14 +377,19 @@ class SimilarityIndex:
         oversized; one that grows past MAX_BUCKET later proposes nothing to
         `matches`, so the pairs measured through it before are measured for nothing
         (at most MAX_BUCKET · (MAX_BUCKET + 1) / 2 of them per bucket), never missed:
-        `matches` measures any candidate pair not measured yet."""
-        keys = self.add(rel, sig)
+        `matches` measures any candidate pair not measured yet. A post measured
+        here with no pair at the threshold has no match, which `matches` then
+        answers without gathering its candidates again."""
+        keys = self._index(rel, sig)
+        if not keys:
+            return
         others = self._members(keys)
         others.discard(rel)
         if others:
             sample = set(self.samples[rel])
             for other in others:
                 self.scores(rel, sig, other, sample)  # type: ignore[arg-type]
+        self._complete.add(rel)
 
     def _members(self, keys: Iterable[tuple[int, ...]]) -> set[str]:
         """The posts in these buckets, oversized ones left out."""
@@ -405,6 +421,9 @@ class SimilarityIndex:
             found = (dice(mine, self.samples[b]), title)
             if indexed:
                 self._scores[key] = found
+                if max(found) >= self.threshold:
+                    self._near[a].add(b)
+                    self._near[b].add(a)
         return found
 
     def matches(self, rel: str, sig: dict) -> list[tuple[str, str, float, float]]:
@@ -412,6 +431,8 @@ class SimilarityIndex:
         `sig` at the threshold or above, the most similar first."""
         if not isinstance(sig, dict) or sig.get("v") != SIGNATURE_VERSION:
             return []
+        if rel in self._complete and rel not in self._near and self.signatures.get(rel) is sig:
+            return []  # every candidate pair measured, none at the threshold
         out = []
         others = self.candidates(rel, sig)
         sample = set(unpack_hashes(sig["sample"])) if others else None
