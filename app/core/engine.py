@@ -341,9 +341,15 @@ class Engine:
         if found is None:
             index = self.build_index(results, cache=cache, state=state, into=index)
             self.site_index = index
+            digests = {res.rel: res.digest for res in results if res.digest is not None}
+            if cache is not None:
+                # PD204's pairs measured last time whose posts are unchanged: only the
+                # pairs of changed posts are measured again.
+                index.seed(cache.pair_scores(digests))
             found = {res.rel: self._site_findings(res, index) for res in results if res.signature is not None}
             if key is not None:
                 cache.put_site_findings(key, found)
+                cache.put_pair_scores(digests, index.measured())
         for res in results:
             extra = found.get(res.rel) if res.signature is not None else None
             if extra:

@@ -258,3 +258,54 @@ def test_a_check_of_some_posts_never_reuses_the_site_pass(site_root, monkeypatch
     results = engine.check_site(some, jobs=1, cache=cache)
     assert builds == [1]
     assert table(results) == table(Engine(Site(site_root)).check_site(some, jobs=1))
+
+
+def _measuring(monkeypatch) -> list:
+    """The post pairs PD204 measures from now on (SimilarityIndex.scores misses)."""
+    from app.core.rules import similar
+    measured = []
+    real = similar.dice
+
+    def counting(a, b):
+        measured.append(1)
+        return real(a, b)
+    monkeypatch.setattr(similar, "dice", counting)
+    return measured
+
+
+def test_a_changed_post_remeasures_only_its_own_pd204_pairs(tmp_path, monkeypatch):
+    """The pairs measured in the last whole-site pass are stored with the posts'
+    digests: after one post changes, the pass measures only that post's pairs, and
+    the findings are a fresh check's. (Before, every candidate pair of the site was
+    measured again: some 34,000 at 5,000 posts.)"""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import sitegen
+    root = sitegen.make_site(tmp_path / "site", posts=80, seed=3)
+    measured = _measuring(monkeypatch)
+    run(root)
+    everything = len(measured)
+    post = sorted((root / "_posts").glob("*.md"))[40]
+    post.write_text(post.read_text(encoding="utf-8") + "\n追記の段落です。\n", encoding="utf-8")
+    measured.clear()
+    second, _ = run(root)
+    index = Engine(Site(root)).build_index([])
+    rel = post.relative_to(root).as_posix()
+    own = len(index.candidates(rel, index.signatures[rel]))
+    assert len(measured) <= own < everything // 4  # its candidate pairs only, each once
+    assert table(second) == table(fresh(root))
+    assert any(f.rule == "PD204" for r in second for f in r.findings)
+
+
+def test_stored_pairs_serve_only_unchanged_posts_and_survive_damage(tmp_path):
+    cache = ResultCache(tmp_path / "c.sqlite3", "key-1")
+    digests = {"a.md": "1" * 40, "b.md": "2" * 40, "c.md": "3" * 40}
+    scores = {("a.md", "b.md"): (85.5, 12.0), ("a.md", "c.md"): (3.0, 97.25), ("b.md", "gone.md"): (1.0, 1.0)}
+    cache.put_pair_scores(digests, scores)
+    assert sorted(cache.pair_scores(digests)) == [("a.md", "b.md", 85.5, 12.0), ("a.md", "c.md", 3.0, 97.25)]
+    assert list(cache.pair_scores(dict(digests, **{"c.md": "4" * 40}))) == [("a.md", "b.md", 85.5, 12.0)]
+    assert list(ResultCache(tmp_path / "c.sqlite3", "key-2").pair_scores(digests)) == []  # another engine/config
+    db = sqlite3.connect(tmp_path / "c.sqlite3")
+    with db:
+        db.execute("UPDATE meta SET v = ? WHERE k = 'pair_scores'", (b"\x05\x00\x00\x00garbage",))
+    assert list(ResultCache(tmp_path / "c.sqlite3", "key-1").pair_scores(digests)) == []

@@ -391,6 +391,25 @@ class SimilarityIndex:
                 self.scores(rel, sig, other, sample)  # type: ignore[arg-type]
         self._complete.add(rel)
 
+    def measured(self) -> dict[tuple[str, str], tuple[float, float]]:
+        """Every pair of indexed signatures measured so far: (rel, rel) in sorted
+        order -> (body, title)."""
+        return dict(self._scores)
+
+    def seed(self, scores: Iterable[tuple[str, str, float, float]]) -> None:
+        """Take pairs measured before (a, b, body, title) as measured. Only for the
+        signatures they were measured on: the caller matches the posts' digests
+        (a signature is a function of the post's bytes, the engine and the
+        configuration). A pair measured already keeps its scores."""
+        for a, b, body, title in scores:
+            key = (a, b) if a < b else (b, a)
+            if key in self._scores:
+                continue
+            self._scores[key] = (body, title)
+            if body >= self.threshold or title >= self.threshold:
+                self._near[a].add(b)
+                self._near[b].add(a)
+
     def _members(self, keys: Iterable[tuple[int, ...]]) -> set[str]:
         """The posts in these buckets, oversized ones left out."""
         shared = [m for m in map(self.buckets.get, keys) if m and len(m) <= MAX_BUCKET]
