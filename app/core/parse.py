@@ -29,6 +29,7 @@ _OPENERS = {
     "footnote_block_open": "footnotes", "dl_open": "list",
 }
 _LEAVES = {"hr": "hr", "fence": "code", "code_block": "code", "html_block": "html"}
+_SIMPLE = {"paragraph_open": "paragraph_close", "heading_open": "heading_close"}  # opening -> closing, inline between
 _INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 _URL = re.compile(r"\]\([^)\s]*\)|<https?://[^>\s]+>|https?://[^\s)>\]]+")
 ZONES = ("related", "cta", "books", "disclosure")
@@ -241,6 +242,18 @@ class ParsedPost:
             if t.type in _LEAVES:
                 j = i + 1
                 kind = _LEAVES[t.type]
+            elif t.type in _SIMPLE and i + 2 < len(toks) and toks[i + 2].type == _SIMPLE[t.type] \
+                    and toks[i + 2].level == 0:
+                # A paragraph or heading is its opening, its inline and its closing
+                # token (most blocks of a post): no search for the closing one.
+                span = toks[i:i + 3]
+                start, end = t.map
+                level = int(t.tag[1]) if t.type == "heading_open" else 0
+                yield Block(index, _OPENERS[t.type], self.body_line + start, self.body_line + max(start, end - 1),
+                            span, inline_text(span[1].children), level, dict(t.attrs or {}))
+                index += 1
+                i += 3
+                continue
             elif t.type in _OPENERS:
                 j = _close_index(toks, i)
                 kind = _OPENERS[t.type]
