@@ -260,6 +260,9 @@ def test_measuring_posts_as_they_arrive_finds_what_the_complete_index_finds():
     assert measured >= whole.comparisons
     for rel, sig in posts:
         assert arriving.matches(rel, sig) == whole.matches(rel, sig)
+        # an indexed post's remembered buckets give what its bands give (a copy of its
+        # signature is not the indexed one and takes the bands)
+        assert arriving.candidates(rel, sig) == arriving.candidates(rel, dict(sig))
     assert arriving.comparisons == measured
     found = {frozenset((rel, m[0])) for rel, sig in posts for m in arriving.matches(rel, sig)}
     assert copies <= found

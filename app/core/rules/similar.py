@@ -348,6 +348,9 @@ class SimilarityIndex:
         # the posts before it unmeasured). For these, `matches` needs only `_near`.
         self._complete: set[str] = set()
         self._near: dict[str, set[str]] = defaultdict(set)  # pairs stored at the threshold or above
+        # Each indexed post's buckets (the lists in `buckets`), so that its candidates
+        # are gathered without cutting its sketches into bands again (8 bytes a bucket).
+        self._slots: dict[str, list[list[str]]] = {}
 
     def add(self, rel: str, sig: dict | None) -> list[tuple[int, ...]]:
         """Index a post's signature (a post indexed twice keeps its first one); returns
@@ -363,8 +366,10 @@ class SimilarityIndex:
         self.signatures[rel] = sig
         self.samples[rel] = unpack_hashes(sig["sample"])
         keys = bucket_keys(sig)
+        buckets = self.buckets
         for key in keys:
-            self.buckets[key].append(rel)
+            buckets[key].append(rel)
+        self._slots[rel] = [buckets[key] for key in keys]
         return keys
 
     def add_measured(self, rel: str, sig: dict | None) -> None:
@@ -417,7 +422,10 @@ class SimilarityIndex:
 
     def candidates(self, rel: str, sig: dict) -> set[str]:
         """Posts sharing at least one bucket with `sig` (not an oversized one), itself excluded."""
-        out = self._members(bucket_keys(sig))
+        if self.signatures.get(rel) is sig:
+            out = set().union(*[m for m in self._slots[rel] if len(m) <= MAX_BUCKET])
+        else:
+            out = self._members(bucket_keys(sig))
         out.discard(rel)
         return out
 
@@ -453,10 +461,15 @@ class SimilarityIndex:
         if rel in self._complete and rel not in self._near and self.signatures.get(rel) is sig:
             return []  # every candidate pair measured, none at the threshold
         out = []
-        others = self.candidates(rel, sig)
-        sample = set(unpack_hashes(sig["sample"])) if others else None
-        for other in others:
-            body, title = self.scores(rel, sig, other, sample)
+        indexed = self.signatures.get(rel) is sig
+        sample = None
+        for other in self.candidates(rel, sig):
+            stored = self._scores.get((rel, other) if rel < other else (other, rel)) if indexed else None
+            if stored is None:
+                if sample is None:  # unpacked once, and only when a pair is to be measured
+                    sample = set(unpack_hashes(sig["sample"]))
+                stored = self.scores(rel, sig, other, sample)
+            body, title = stored
             if max(body, title) >= self.threshold:
                 out.append((other, self.signatures[other]["title"], body, title))
         return sorted(out, key=lambda m: (-max(m[2], m[3]), m[0]))
