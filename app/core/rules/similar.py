@@ -407,13 +407,21 @@ class SimilarityIndex:
         (a signature is a function of the post's bytes, the engine and the
         configuration). A pair measured already keeps its scores."""
         for a, b, body, title in scores:
-            key = (a, b) if a < b else (b, a)
-            if key in self._scores:
-                continue
-            self._scores[key] = (body, title)
-            if body >= self.threshold or title >= self.threshold:
-                self._near[a].add(b)
-                self._near[b].add(a)
+            if _pair(a, b) not in self._scores:
+                self._store(a, b, (body, title))
+
+    def _store(self, a: str, b: str, found: tuple[float, float]) -> None:
+        """Remember the scores of a pair of indexed signatures (and whether it is a
+        match, for `matches`' shortcut)."""
+        self._scores[_pair(a, b)] = found
+        if max(found) >= self.threshold:
+            self._near[a].add(b)
+            self._near[b].add(a)
+
+    def _indexed(self, rel: str, sig: dict) -> bool:
+        """Whether `sig` is the signature indexed for `rel` (not, say, the open
+        post's text as the editor changes it)."""
+        return self.signatures.get(rel) is sig
 
     def _members(self, keys: Iterable[tuple[int, ...]]) -> set[str]:
         """The posts in these buckets, oversized ones left out."""
@@ -422,7 +430,7 @@ class SimilarityIndex:
 
     def candidates(self, rel: str, sig: dict) -> set[str]:
         """Posts sharing at least one bucket with `sig` (not an oversized one), itself excluded."""
-        if self.signatures.get(rel) is sig:
+        if self._indexed(rel, sig):
             out = set().union(*[m for m in self._slots[rel] if len(m) <= MAX_BUCKET])
         else:
             out = self._members(bucket_keys(sig))
@@ -437,42 +445,45 @@ class SimilarityIndex:
         A `sig_a` other than the one indexed for `a` (the open post's text as the
         editor changes it, measured against the saved site) is measured afresh and
         not remembered: the pair's stored scores are those of the saved texts."""
-        key = (a, b) if a < b else (b, a)
-        found = self._scores.get(key)
-        indexed = self.signatures.get(a) is sig_a
-        if found is None or not indexed:
+        found = self._stored(a, sig_a, b)
+        if found is None:
             self.comparisons += 1
             sig_b = self.signatures[b]
             title = fuzz.ratio(sig_a["title_norm"], sig_b["title_norm"]) if sig_a["title_norm"] and sig_b["title_norm"] else 0.0
             mine = unpack_hashes(sig_a["sample"]) if sample_a is None else sample_a
             found = (dice(mine, self.samples[b]), title)
-            if indexed:
-                self._scores[key] = found
-                if max(found) >= self.threshold:
-                    self._near[a].add(b)
-                    self._near[b].add(a)
+            if self._indexed(a, sig_a):
+                self._store(a, b, found)
         return found
+
+    def _stored(self, a: str, sig_a: dict, b: str) -> tuple[float, float] | None:
+        """The pair's remembered scores, when `sig_a` is the indexed signature of `a`."""
+        return self._scores.get(_pair(a, b)) if self._indexed(a, sig_a) else None
 
     def matches(self, rel: str, sig: dict) -> list[tuple[str, str, float, float]]:
         """(other rel, its title, body score, title score) for every post similar to
         `sig` at the threshold or above, the most similar first."""
         if not isinstance(sig, dict) or sig.get("v") != SIGNATURE_VERSION:
             return []
-        if rel in self._complete and rel not in self._near and self.signatures.get(rel) is sig:
+        if rel in self._complete and rel not in self._near and self._indexed(rel, sig):
             return []  # every candidate pair measured, none at the threshold
         out = []
-        indexed = self.signatures.get(rel) is sig
         sample = None
         for other in self.candidates(rel, sig):
-            stored = self._scores.get((rel, other) if rel < other else (other, rel)) if indexed else None
-            if stored is None:
+            found = self._stored(rel, sig, other)
+            if found is None:
                 if sample is None:  # unpacked once, and only when a pair is to be measured
                     sample = set(unpack_hashes(sig["sample"]))
-                stored = self.scores(rel, sig, other, sample)
-            body, title = stored
+                found = self.scores(rel, sig, other, sample)
+            body, title = found
             if max(body, title) >= self.threshold:
                 out.append((other, self.signatures[other]["title"], body, title))
         return sorted(out, key=lambda m: (-max(m[2], m[3]), m[0]))
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    """A pair of posts as the index keys it (the two rels in order)."""
+    return (a, b) if a < b else (b, a)
 
 
 # -- PD204 --------------------------------------------------------------------------------
