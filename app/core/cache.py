@@ -340,7 +340,7 @@ def _decode_pairs(blob: bytes, key: str) -> tuple[list, array, array]:
     if sys.byteorder == "big":
         pairs.byteswap()
         values.byteswap()
-    if len(pairs) != count or len(values) != count or any(i >= len(header["posts"]) for i in pairs):
+    if len(pairs) != count or len(values) != count or (pairs and max(pairs) >= len(header["posts"])):
         raise ValueError("a damaged pair list")
     return [tuple(p) for p in header["posts"]], pairs, values
 

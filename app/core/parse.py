@@ -246,14 +246,8 @@ class ParsedPost:
                     and toks[i + 2].level == 0:
                 # A paragraph or heading is its opening, its inline and its closing
                 # token (most blocks of a post): no search for the closing one.
-                span = toks[i:i + 3]
-                start, end = t.map
-                level = int(t.tag[1]) if t.type == "heading_open" else 0
-                yield Block(index, _OPENERS[t.type], self.body_line + start, self.body_line + max(start, end - 1),
-                            span, inline_text(span[1].children), level, dict(t.attrs or {}))
-                index += 1
-                i += 3
-                continue
+                j = i + 3
+                kind = _OPENERS[t.type]
             elif t.type in _OPENERS:
                 j = _close_index(toks, i)
                 kind = _OPENERS[t.type]
@@ -262,7 +256,10 @@ class ParsedPost:
                 continue
             span = toks[i:j]
             start, end = t.map
-            text = "\n".join(inline_text(x.children) for x in span if x.type == "inline")
+            if j == i + 3 and span[1].type == "inline":
+                text = inline_text(span[1].children)
+            else:
+                text = "\n".join(inline_text(x.children) for x in span if x.type == "inline")
             if kind == "code":
                 text = t.content
             level = int(t.tag[1]) if kind == "heading" else 0
