@@ -335,7 +335,10 @@ class Engine:
         as the last such run reuses that run's findings: they are a function of the
         posts' signatures, which are a function of their bytes (and of the engine and
         configuration, which the cache's own key holds). Comparing every candidate
-        pair again is most of a warm run's work."""
+        pair again is most of a warm run's work. When the pass does run, the pairs
+        the last one measured (stored with both posts' digests) are taken as
+        measured where both posts are unchanged, so only a changed post's pairs are
+        measured again."""
         key = self._site_state_key(results, cache)
         found = cache.site_findings(key) if key is not None else None
         if found is None:

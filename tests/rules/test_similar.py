@@ -13,7 +13,6 @@ import pickle
 import random
 from pathlib import Path
 
-import pytest
 
 from app.core.config import Config
 from app.core.document import Document

@@ -401,7 +401,6 @@ def statement_pattern(statement: str) -> re.Pattern:
           "the post nor the site's `_layouts/` or `_includes/`. Its 当サイト may be the site's name."),
       example="### [書籍](https://www.amazon.co.jp/dp/4000000001/?tag=example-22)\n")
 def missing_program_statement(ctx: Context) -> Iterator[Finding]:
-    post = ctx.post
     links = _post_affiliate_links(ctx)
     if not links:
         return
@@ -447,7 +446,6 @@ def is_product_link(link: Link) -> bool:
           "not checked. When the site has exactly one id, the fix puts it in."),
       example="[Amazonで詳しく見る →](https://www.amazon.co.jp/dp/4000000001/?tag=someone-22)\n", fix="safe")
 def unknown_tracking_id(ctx: Context) -> Iterator[Finding]:
-    post = ctx.post
     for link in _post_affiliate_links(ctx):
         program = ctx.config.program_for_host(link.host)
         if program is None or not program.tag_param or not program.tracking_ids or not is_product_link(link):
